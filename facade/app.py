@@ -1,0 +1,123 @@
+"""The ASGI application: routes, error handling, headers on every response."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from facade import routes
+from facade.callers import CallerAuthenticator
+from facade.klantbeeld import KlantbeeldService
+from facade.problems import API_VERSION, Problem, ProblemResponse
+from facade.registers import ClientFactory, build_registers, default_client
+from facade.settings import Settings
+from facade.state import AppState
+from policies.loader import PolicySet, load_policies
+
+log = logging.getLogger(__name__)
+
+
+def create_app(
+    settings: Settings,
+    *,
+    policies: PolicySet | None = None,
+    client_factory: ClientFactory = default_client,
+) -> ASGIApp:
+    policies = policies or load_policies(settings.doelen_dir, settings.toegang_file)
+    registers = build_registers(settings, client_factory)
+    state = AppState(
+        settings=settings,
+        policies=policies,
+        registers=registers,
+        authenticator=CallerAuthenticator(settings.caller_auth),
+        service=KlantbeeldService(registers, total_budget_ms=settings.total_budget_ms),
+    )
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            await registers.aclose()
+
+    app = Starlette(
+        routes=[
+            Route("/api/v1/klantbeeld", routes.klantbeeld, methods=["POST"]),
+            Route("/healthz", routes.healthz, methods=["GET"]),
+        ],
+        exception_handlers={
+            Problem: _problem_handler,
+            HTTPException: _http_exception_handler,
+            Exception: _unexpected_handler,
+        },
+        lifespan=lifespan,
+    )
+    # NL API Design Rules: no trailing-slash redirects, a trailing slash is a 404.
+    app.router.redirect_slashes = False
+    app.state.facade = state
+    return ApiVersionHeader(app)
+
+
+class ApiVersionHeader:
+    """`API-Version` on every response, errors included (NL API Design Rules)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.app, name)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        async def send_with_header(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers.append((b"api-version", API_VERSION.encode()))
+                headers.append((b"x-content-type-options", b"nosniff"))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_header if scope["type"] == "http" else send)
+
+
+async def _problem_handler(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, Problem)
+    return ProblemResponse(exc, instance=request.url.path)
+
+
+async def _http_exception_handler(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    if exc.status_code == 405:
+        problem = Problem(
+            405,
+            "methode-niet-toegestaan",
+            "Methode niet toegestaan.",
+            "Deze methode is niet toegestaan op dit pad.",
+            headers=dict(exc.headers or {}),
+        )
+    elif exc.status_code == 404:
+        problem = Problem(404, "niet-gevonden", "Niet gevonden.", "Dit pad bestaat niet.")
+    else:
+        problem = Problem(
+            exc.status_code, "http-fout", "Fout.", "Het verzoek kon niet worden verwerkt."
+        )
+    return ProblemResponse(problem, instance=request.url.path)
+
+
+async def _unexpected_handler(request: Request, exc: Exception) -> Response:
+    # The type only: an exception message may quote personal data.
+    log.error("unhandled error", extra={"error": type(exc).__name__})
+    problem = Problem(
+        500,
+        "interne-fout",
+        "Interne fout.",
+        "Er ging iets mis in de façade; probeer het later opnieuw.",
+    )
+    return ProblemResponse(problem, instance=request.url.path)

@@ -1,0 +1,154 @@
+"""Who is calling: JWT bearer tokens verified against configured keys.
+
+Asymmetric keys (a PEM public key, or a JWKS URL of the municipality's identity
+provider) are the normal case; HS256 only when a demo configuration enables it.
+Issuer allow-list, audience, expiry and an algorithm allow-list are always
+checked, and `exp` is required.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import jwt
+
+from facade.problems import Problem, unauthorized
+from facade.settings import CallerAuthSettings
+
+
+@dataclass(frozen=True)
+class Caller:
+    """The authenticated caller; `bsn` only for self-service tokens (DigiD at the portal)."""
+
+    subject: str
+    client_id: str
+    issuer: str
+    scopes: frozenset[str]
+    rollen: frozenset[str]
+    bsn: str | None = None
+
+
+class CallerAuthenticator:
+    JWKS_TTL_SECONDS = 600
+    JWKS_MIN_REFRESH_SECONDS = 30
+
+    def __init__(self, settings: CallerAuthSettings, http: httpx.AsyncClient | None = None) -> None:
+        self.settings = settings
+        self._public_key: Any = None
+        if settings.public_key_file:
+            with open(settings.public_key_file, "rb") as handle:
+                self._public_key = handle.read()
+        self._http = http
+        self._jwks: jwt.PyJWKSet | None = None
+        self._jwks_fetched = 0.0
+        self._jwks_lock = asyncio.Lock()
+
+    async def authenticate(self, authorization: str | None) -> Caller:
+        if not authorization:
+            raise unauthorized("Geef een bearer token in de Authorization-header.")
+        scheme, _, token = authorization.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise unauthorized("De Authorization-header moet de vorm 'Bearer <token>' hebben.")
+        token = token.strip()
+        try:
+            header = jwt.get_unverified_header(token)
+        except jwt.PyJWTError:
+            raise unauthorized("Het token is geen geldige JWT.") from None
+        alg = header.get("alg")
+        if alg not in self.settings.algorithms:
+            raise unauthorized("Het token is ondertekend met een niet-toegestaan algoritme.")
+        key = await self._key_for(alg, header.get("kid"))
+        try:
+            claims = jwt.decode(
+                token,
+                key,
+                algorithms=[alg],
+                audience=self.settings.audience,
+                issuer=list(self.settings.issuers),
+                leeway=self.settings.leeway_seconds,
+                options={"require": ["exp", "iss", "aud", "sub"]},
+            )
+        except jwt.ExpiredSignatureError:
+            raise unauthorized("Het token is verlopen.") from None
+        except jwt.InvalidIssuerError:
+            raise unauthorized("Het token komt van een niet-vertrouwde uitgever.") from None
+        except jwt.InvalidAudienceError:
+            raise unauthorized("Het token is niet voor deze dienst bedoeld (aud).") from None
+        except jwt.MissingRequiredClaimError as exc:
+            raise unauthorized(f"Het token mist de claim '{exc.claim}'.") from None
+        except jwt.PyJWTError:
+            raise unauthorized("De handtekening of inhoud van het token is ongeldig.") from None
+        return self._caller(claims)
+
+    async def _key_for(self, alg: str, kid: str | None) -> Any:
+        if alg == "HS256":
+            return self.settings.hs256_secret
+        if self._public_key is not None:
+            return self._public_key
+        jwks = await self._jwks_set(force=False)
+        key = _find_key(jwks, kid)
+        if key is None:
+            # A rotated key at the identity provider: refetch once, rate limited.
+            jwks = await self._jwks_set(force=True)
+            key = _find_key(jwks, kid)
+        if key is None:
+            raise unauthorized("Het token is ondertekend met een onbekende sleutel.")
+        return key
+
+    async def _jwks_set(self, force: bool) -> jwt.PyJWKSet | None:
+        async with self._jwks_lock:
+            age = time.monotonic() - self._jwks_fetched
+            stale = self._jwks is None or age > self.JWKS_TTL_SECONDS
+            if (force and age > self.JWKS_MIN_REFRESH_SECONDS) or stale:
+                self._jwks = await self._fetch_jwks()
+                self._jwks_fetched = time.monotonic()
+            return self._jwks
+
+    async def _fetch_jwks(self) -> jwt.PyJWKSet | None:
+        assert self.settings.jwks_url
+        client = self._http or httpx.AsyncClient(timeout=5.0)
+        try:
+            response = await client.get(self.settings.jwks_url)
+            response.raise_for_status()
+            return jwt.PyJWKSet.from_dict(response.json())
+        except (httpx.HTTPError, ValueError, jwt.PyJWTError):
+            return self._jwks
+        finally:
+            if self._http is None:
+                await client.aclose()
+
+    def _caller(self, claims: dict[str, Any]) -> Caller:
+        s = self.settings
+        return Caller(
+            subject=str(claims["sub"]),
+            client_id=str(claims.get("client_id") or claims.get("azp") or claims["sub"]),
+            issuer=str(claims["iss"]),
+            scopes=_claim_set(claims.get(s.scope_claim)),
+            rollen=_claim_set(claims.get(s.roles_claim)),
+            bsn=str(claims[s.bsn_claim]) if claims.get(s.bsn_claim) else None,
+        )
+
+
+def _find_key(jwks: jwt.PyJWKSet | None, kid: str | None) -> Any:
+    if jwks is None:
+        return None
+    for key in jwks.keys:
+        if kid is None or key.key_id == kid:
+            return key.key
+    return None
+
+
+def _claim_set(value: Any) -> frozenset[str]:
+    """OAuth `scope` is space-separated; role claims are usually lists."""
+    if isinstance(value, str):
+        return frozenset(value.split())
+    if isinstance(value, list):
+        return frozenset(str(v) for v in value)
+    return frozenset()
+
+
+__all__ = ["Caller", "CallerAuthenticator", "Problem"]

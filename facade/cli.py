@@ -1,0 +1,142 @@
+"""`klantbeeld`: run the façade, check its configuration, make a demo token.
+
+    klantbeeld serve [--config FILE]
+    klantbeeld check-config [--config FILE]
+    klantbeeld demo-token [--scope S] [--rol R] [--bsn BSN] [--sub SUB]
+
+The configuration file defaults to $KLANTBEELD_CONFIG, else config/demo.toml.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import threading
+import time
+from collections.abc import Sequence
+
+import jwt
+import uvicorn
+
+from facade.settings import Settings, SettingsError, load_settings
+from policies.loader import PolicyError, load_policies
+
+DEFAULT_CONFIG = "config/demo.toml"
+DEMO_PRIVATE_KEY = "demo/demo-caller-key.pem"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="klantbeeld", description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--config",
+        default=os.environ.get("KLANTBEELD_CONFIG", DEFAULT_CONFIG),
+        help="settings file (TOML); default $KLANTBEELD_CONFIG or config/demo.toml",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("serve", help="run the façade (and, in demo mode, its demo registers)")
+    commands.add_parser("check-config", help="validate settings and doelen; non-zero on problems")
+    token = commands.add_parser("demo-token", help="print a caller token signed with the demo key")
+    token.add_argument("--scope", action="append", default=[], help="scope to grant (repeatable)")
+    token.add_argument("--rol", action="append", default=[], help="role to grant (repeatable)")
+    token.add_argument("--bsn", help="self-service: the resident's BSN as a token claim")
+    token.add_argument("--sub", default="kcc-medewerker-1", help="token subject")
+    token.add_argument("--ttl", type=int, default=3600, help="lifetime in seconds")
+    args = parser.parse_args(argv)
+
+    try:
+        settings = load_settings(args.config)
+        if args.command == "check-config":
+            return check_config(settings)
+        load_policies(settings.doelen_dir, settings.toegang_file)
+    except (SettingsError, PolicyError) as exc:
+        print("Configuration refused:", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  - {problem}", file=sys.stderr)
+        return 2
+    if args.command == "demo-token":
+        return print_demo_token(settings, args)
+    return serve(settings)
+
+
+def check_config(settings: Settings) -> int:
+    policies = load_policies(settings.doelen_dir, settings.toegang_file)
+    print(f"configuration {settings.source_file}: ok (mode {settings.mode})")
+    print(f"doelen: {', '.join(sorted(policies.doelen))} (beleidsversie {policies.versie})")
+    for register in settings.registers:
+        print(f"register {register.naam}: {register.soort} at {register.url}")
+    return 0
+
+
+def print_demo_token(settings: Settings, args: argparse.Namespace) -> int:
+    if settings.mode != "demo":
+        print("demo-token only works with a demo configuration", file=sys.stderr)
+        return 2
+    key_path = settings.source_file.parent / DEMO_PRIVATE_KEY
+    now = int(time.time())
+    claims: dict[str, object] = {
+        "iss": settings.caller_auth.issuers[0],
+        "aud": settings.caller_auth.audience,
+        "sub": args.sub,
+        "iat": now,
+        "exp": now + args.ttl,
+        "client_id": "demo-frontend",
+    }
+    scopes = args.scope or ([] if args.rol or args.bsn else ["klantbeeld.kcc"])
+    if args.bsn:
+        scopes = scopes or ["klantbeeld.zelfbediening"]
+        claims[settings.caller_auth.bsn_claim] = args.bsn
+    if scopes:
+        claims[settings.caller_auth.scope_claim] = " ".join(scopes)
+    if args.rol:
+        claims[settings.caller_auth.roles_claim] = list(args.rol)
+    print(jwt.encode(claims, key_path.read_bytes(), algorithm="RS256"))
+    return 0
+
+
+def serve(settings: Settings) -> int:
+    from facade.app import create_app
+
+    if settings.demo.registers:
+        base_url = start_demo_registers(settings.demo.registers_host, settings.demo.registers_port)
+        settings = settings.with_demo_registers(base_url)
+        print(f"demo registers on {base_url}", file=sys.stderr)
+    app = create_app(settings)
+    # The façade's own paths carry no BSN (it travels in the body), but a caller
+    # may still put one in a query string: the access log stays off.
+    uvicorn.run(
+        app,
+        host=settings.server.host,
+        port=settings.server.port,
+        access_log=False,
+        log_level="info",
+        proxy_headers=True,
+    )
+    return 0
+
+
+def start_demo_registers(host: str, port: int) -> str:
+    """Serve the simulated registers from a background thread; returns their base URL.
+
+    A thread of its own keeps the demo registers' signal handling and event loop
+    out of the façade's way; they stop with the process.
+    """
+    from facade.demo.app import create_registers_app
+
+    config = uvicorn.Config(
+        create_registers_app(), host=host, port=port, access_log=False, log_level="warning"
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, name="demo-registers", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise SystemExit(f"demo registers could not start on {host}:{port}")
+        time.sleep(0.02)
+    bound = server.servers[0].sockets[0].getsockname()[1]
+    return f"http://{host}:{bound}"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

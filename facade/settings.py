@@ -1,0 +1,403 @@
+"""Settings: one TOML file (see config/), validated at start-up.
+
+Every problem is reported as `file: key: reason`, all at once. Secrets come from
+environment variables (`*_env` keys); inline secrets are accepted in demo mode
+only, so a production configuration cannot carry them by accident.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+SOORTEN = ("brp", "zaken", "catalogi", "klanten", "contactmomenten", "klantinteracties")
+DEMO_REGISTERS_PLACEHOLDER = "{demo_registers}"
+
+
+class SettingsError(Exception):
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class RegisterAuth:
+    type: str = "none"  # none | api-key | zgw-jwt | token
+    header: str = "X-API-KEY"
+    key: str | None = None
+    client_id: str | None = None
+    secret: str | None = None
+    token: str | None = None
+
+
+@dataclass(frozen=True)
+class RegisterSettings:
+    naam: str
+    soort: str
+    url: str
+    auth: RegisterAuth = field(default_factory=RegisterAuth)
+    deadline_ms: int = 1500
+    max_pages: int = 10
+    page_size: int | None = None
+    resolve: str = "follow-up"
+    max_response_bytes: int = 10 * 1024 * 1024
+    max_connections: int = 100
+    ca_bundle: str | None = None
+    client_cert: str | None = None
+    client_key: str | None = None
+    origin_oin: str | None = None
+
+
+@dataclass(frozen=True)
+class CallerAuthSettings:
+    issuers: tuple[str, ...]
+    audience: str
+    algorithms: tuple[str, ...] = ("RS256",)
+    public_key_file: str | None = None
+    jwks_url: str | None = None
+    hs256_secret: str | None = None
+    scope_claim: str = "scope"
+    roles_claim: str = "roles"
+    bsn_claim: str = "bsn"
+    leeway_seconds: int = 30
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    host: str = "127.0.0.1"
+    port: int = 8080
+    max_body_bytes: int = 8192
+
+
+@dataclass(frozen=True)
+class DemoSettings:
+    registers: bool = False
+    registers_host: str = "127.0.0.1"
+    registers_port: int = 8181
+
+
+@dataclass(frozen=True)
+class Settings:
+    mode: str
+    server: ServerSettings
+    demo: DemoSettings
+    caller_auth: CallerAuthSettings
+    doelen_dir: Path
+    toegang_file: Path
+    total_budget_ms: int
+    registers: tuple[RegisterSettings, ...]
+    source_file: Path
+
+    def with_demo_registers(self, base_url: str) -> Settings:
+        """The same settings with `{demo_registers}` replaced by where they now run."""
+        registers = tuple(
+            _replace(r, url=r.url.replace(DEMO_REGISTERS_PLACEHOLDER, base_url.rstrip("/")))
+            for r in self.registers
+        )
+        return _replace(self, registers=registers)
+
+    def registers_of(self, soort: str) -> tuple[RegisterSettings, ...]:
+        return tuple(r for r in self.registers if r.soort == soort)
+
+
+def _replace(obj: Any, **changes: Any) -> Any:
+    from dataclasses import replace
+
+    return replace(obj, **changes)
+
+
+def load_settings(path: str | Path, env: Mapping[str, str] | None = None) -> Settings:
+    path = Path(path)
+    env = os.environ if env is None else env
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise SettingsError([f"{path}: configuration file not found"]) from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise SettingsError([f"{path}: not valid TOML: {exc}"]) from None
+    reader = _Reader(path, env)
+    settings = reader.settings(data)
+    if reader.problems:
+        raise SettingsError(reader.problems)
+    assert settings is not None
+    return settings
+
+
+class _Reader:
+    def __init__(self, path: Path, env: Mapping[str, str]) -> None:
+        self.path = path
+        self.base = path.parent
+        self.env = env
+        self.problems: list[str] = []
+        self.mode = "demo"
+
+    def problem(self, key: str, reason: str) -> None:
+        self.problems.append(f"{self.path}: {key}: {reason}")
+
+    def table(self, data: Mapping[str, Any], key: str, known: set[str]) -> dict[str, Any]:
+        value = data.get(key.rsplit(".", 1)[-1], {})
+        if not isinstance(value, dict):
+            self.problem(key, "must be a table")
+            return {}
+        for unknown in sorted(set(value) - known):
+            self.problem(f"{key}.{unknown}", f"unknown key (known: {', '.join(sorted(known))})")
+        return value
+
+    def get(
+        self, data: Mapping[str, Any], prefix: str, key: str, kind: type, default: Any = None
+    ) -> Any:
+        value = data.get(key, default)
+        if value is None:
+            return None
+        if kind is int and (isinstance(value, bool) or not isinstance(value, int)):
+            self.problem(f"{prefix}{key}", f"must be a whole number, not {value!r}")
+            return default
+        if kind is not int and not isinstance(value, kind):
+            self.problem(f"{prefix}{key}", f"must be of type {kind.__name__}, not {value!r}")
+            return default
+        return value
+
+    def positive(self, data: Mapping[str, Any], prefix: str, key: str, default: int) -> int:
+        value = self.get(data, prefix, key, int, default)
+        if value is not None and value <= 0:
+            self.problem(f"{prefix}{key}", f"must be positive, not {value}")
+            return default
+        return value
+
+    def secret(self, data: Mapping[str, Any], prefix: str, key: str) -> str | None:
+        """`key = "…"` (demo only) or `key_env = "VAR"` (the environment variable)."""
+        inline = self.get(data, prefix, key, str)
+        var = self.get(data, prefix, f"{key}_env", str)
+        if var is not None:
+            value = self.env.get(var)
+            if not value:
+                self.problem(f"{prefix}{key}_env", f"environment variable {var} is not set")
+            return value
+        if inline is not None and self.mode != "demo":
+            self.problem(f"{prefix}{key}", f"inline secrets are for demo mode only; use {key}_env")
+        return inline
+
+    def file(self, data: Mapping[str, Any], prefix: str, key: str) -> str | None:
+        value = self.get(data, prefix, key, str)
+        if value is None:
+            return None
+        resolved = (self.base / value).resolve()
+        if not resolved.is_file():
+            self.problem(f"{prefix}{key}", f"file {value} does not exist")
+        return str(resolved)
+
+    def settings(self, data: dict[str, Any]) -> Settings | None:
+        known = {"mode", "server", "demo", "caller_auth", "policies", "budget", "registers"}
+        for unknown in sorted(set(data) - known):
+            self.problem(unknown, f"unknown key (known: {', '.join(sorted(known))})")
+        mode = data.get("mode", "demo")
+        if mode not in ("demo", "productie"):
+            self.problem("mode", f"must be 'demo' or 'productie', not {mode!r}")
+            mode = "demo"
+        self.mode = mode
+
+        server_raw = self.table(data, "server", {"host", "port", "max_body_bytes"})
+        server = ServerSettings(
+            host=self.get(server_raw, "server.", "host", str, "127.0.0.1"),
+            port=self.get(server_raw, "server.", "port", int, 8080),
+            max_body_bytes=self.positive(server_raw, "server.", "max_body_bytes", 8192),
+        )
+        demo_raw = self.table(data, "demo", {"registers", "registers_host", "registers_port"})
+        demo = DemoSettings(
+            registers=self.get(demo_raw, "demo.", "registers", bool, False),
+            registers_host=self.get(demo_raw, "demo.", "registers_host", str, "127.0.0.1"),
+            registers_port=self.get(demo_raw, "demo.", "registers_port", int, 8181),
+        )
+        if mode == "productie" and demo.registers:
+            self.problem("demo.registers", "the embedded demo registers cannot run in productie")
+
+        caller_auth = self.caller_auth(data)
+        policies_raw = self.table(data, "policies", {"doelen", "toegang"})
+        doelen_dir = self.base / self.get(policies_raw, "policies.", "doelen", str, "doelen")
+        toegang_file = self.base / self.get(
+            policies_raw, "policies.", "toegang", str, "toegang.toml"
+        )
+        budget_raw = self.table(data, "budget", {"total_ms"})
+        total_ms = self.positive(budget_raw, "budget.", "total_ms", 2500)
+
+        registers = self.registers(data.get("registers"), demo)
+        if caller_auth is None:
+            return None
+        return Settings(
+            mode=mode,
+            server=server,
+            demo=demo,
+            caller_auth=caller_auth,
+            doelen_dir=doelen_dir,
+            toegang_file=toegang_file,
+            total_budget_ms=total_ms,
+            registers=registers,
+            source_file=self.path,
+        )
+
+    def caller_auth(self, data: dict[str, Any]) -> CallerAuthSettings | None:
+        p = "caller_auth."
+        raw = self.table(
+            data,
+            "caller_auth",
+            {
+                "issuers",
+                "audience",
+                "algorithms",
+                "public_key_file",
+                "jwks_url",
+                "hs256_secret",
+                "hs256_secret_env",
+                "scope_claim",
+                "roles_claim",
+                "bsn_claim",
+                "leeway_seconds",
+            },
+        )
+        issuers = self.get(raw, p, "issuers", list)
+        if not issuers or not all(isinstance(i, str) for i in issuers):
+            self.problem(p + "issuers", "must be a non-empty list of issuer strings")
+            issuers = []
+        audience = self.get(raw, p, "audience", str)
+        if not audience:
+            self.problem(p + "audience", "is required")
+        algorithms = self.get(raw, p, "algorithms", list, ["RS256"]) or ["RS256"]
+        allowed = {"RS256", "RS384", "RS512", "ES256", "ES384", "PS256", "HS256"}
+        for alg in algorithms:
+            if alg not in allowed:
+                self.problem(p + "algorithms", f"{alg!r} is not one of {sorted(allowed)}")
+        key_file = self.file(raw, p, "public_key_file")
+        jwks_url = self.get(raw, p, "jwks_url", str)
+        hs256 = self.secret(raw, p, "hs256_secret")
+        asymmetric = [a for a in algorithms if a != "HS256"]
+        if asymmetric and not (key_file or jwks_url):
+            self.problem(p + "public_key_file", "give public_key_file or jwks_url")
+        if "HS256" in algorithms:
+            if self.mode == "productie":
+                self.problem(p + "algorithms", "HS256 caller tokens are refused in productie")
+            if not hs256:
+                self.problem(p + "hs256_secret_env", "HS256 is enabled but no secret is set")
+        if self.mode == "productie" and key_file and "demo" in Path(key_file).name:
+            self.problem(p + "public_key_file", "the demo key is refused in productie")
+        return CallerAuthSettings(
+            issuers=tuple(issuers),
+            audience=audience or "",
+            algorithms=tuple(algorithms),
+            public_key_file=key_file,
+            jwks_url=jwks_url,
+            hs256_secret=hs256,
+            scope_claim=self.get(raw, p, "scope_claim", str, "scope"),
+            roles_claim=self.get(raw, p, "roles_claim", str, "roles"),
+            bsn_claim=self.get(raw, p, "bsn_claim", str, "bsn"),
+            leeway_seconds=self.get(raw, p, "leeway_seconds", int, 30),
+        )
+
+    def registers(self, raw: Any, demo: DemoSettings) -> tuple[RegisterSettings, ...]:
+        if not isinstance(raw, list) or not raw:
+            self.problem("registers", "must be a non-empty list of [[registers]] tables")
+            return ()
+        known = {
+            "naam",
+            "soort",
+            "url",
+            "auth",
+            "deadline_ms",
+            "max_pages",
+            "page_size",
+            "resolve",
+            "max_response_bytes",
+            "max_connections",
+            "ca_bundle",
+            "client_cert",
+            "client_key",
+            "origin_oin",
+        }
+        result: list[RegisterSettings] = []
+        names: set[str] = set()
+        for index, entry in enumerate(raw):
+            p = f"registers[{index}]."
+            if not isinstance(entry, dict):
+                self.problem(p.rstrip("."), "must be a table")
+                continue
+            for unknown in sorted(set(entry) - known):
+                self.problem(p + unknown, f"unknown key (known: {', '.join(sorted(known))})")
+            naam = self.get(entry, p, "naam", str)
+            if not naam:
+                self.problem(p + "naam", "is required")
+            elif naam in names:
+                self.problem(p + "naam", f"'{naam}' is used by another register")
+            names.add(naam or "")
+            soort = self.get(entry, p, "soort", str)
+            if soort not in SOORTEN:
+                self.problem(p + "soort", f"{soort!r} is not one of {', '.join(SOORTEN)}")
+            url = self.get(entry, p, "url", str) or ""
+            if DEMO_REGISTERS_PLACEHOLDER in url and not demo.registers:
+                self.problem(p + "url", "uses {demo_registers} but demo.registers is off")
+            elif DEMO_REGISTERS_PLACEHOLDER not in url and not url.startswith(
+                ("http://", "https://")
+            ):
+                self.problem(p + "url", f"must be an http(s) URL, not {url!r}")
+            if self.mode == "productie" and url.startswith("http://"):
+                self.problem(p + "url", "productie requires https")
+            resolve = self.get(entry, p, "resolve", str, "follow-up")
+            if resolve not in ("follow-up", "expand"):
+                self.problem(p + "resolve", f"must be 'follow-up' or 'expand', not {resolve!r}")
+            page_size = self.get(entry, p, "page_size", int)
+            if page_size is not None and not 1 <= page_size <= 500:
+                self.problem(p + "page_size", "must be between 1 and 500 (Open Zaak's maximum)")
+            result.append(
+                RegisterSettings(
+                    naam=naam or "",
+                    soort=soort or "",
+                    url=url,
+                    auth=self.register_auth(entry, p + "auth."),
+                    deadline_ms=self.positive(entry, p, "deadline_ms", 1500),
+                    max_pages=self.positive(entry, p, "max_pages", 10),
+                    page_size=page_size,
+                    resolve=resolve,
+                    max_response_bytes=self.positive(
+                        entry, p, "max_response_bytes", 10 * 1024 * 1024
+                    ),
+                    max_connections=self.positive(entry, p, "max_connections", 100),
+                    ca_bundle=self.file(entry, p, "ca_bundle"),
+                    client_cert=self.file(entry, p, "client_cert"),
+                    client_key=self.file(entry, p, "client_key"),
+                    origin_oin=self.get(entry, p, "origin_oin", str),
+                )
+            )
+        return tuple(result)
+
+    def register_auth(self, entry: dict[str, Any], p: str) -> RegisterAuth:
+        raw = entry.get("auth", {"type": "none"})
+        if not isinstance(raw, dict):
+            self.problem(p.rstrip("."), "must be a table")
+            return RegisterAuth()
+        kind = raw.get("type", "none")
+        known_by_type = {
+            "none": {"type"},
+            "api-key": {"type", "header", "key", "key_env"},
+            "zgw-jwt": {"type", "client_id", "secret", "secret_env"},
+            "token": {"type", "token", "token_env"},
+        }
+        if kind not in known_by_type:
+            self.problem(p + "type", f"{kind!r} is not one of {', '.join(known_by_type)}")
+            return RegisterAuth()
+        for unknown in sorted(set(raw) - known_by_type[kind]):
+            self.problem(p + unknown, f"unknown key for auth type {kind}")
+        auth = RegisterAuth(
+            type=kind,
+            header=self.get(raw, p, "header", str, "X-API-KEY"),
+            key=self.secret(raw, p, "key") if kind == "api-key" else None,
+            client_id=self.get(raw, p, "client_id", str),
+            secret=self.secret(raw, p, "secret") if kind == "zgw-jwt" else None,
+            token=self.secret(raw, p, "token") if kind == "token" else None,
+        )
+        required = {"api-key": ("key",), "zgw-jwt": ("client_id", "secret"), "token": ("token",)}
+        for name in required.get(kind, ()):
+            if not getattr(auth, name):
+                self.problem(p + name, f"is required for auth type {kind}")
+        return auth

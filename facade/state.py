@@ -1,0 +1,20 @@
+"""What the running app holds: settings, policies, registers, the service."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from facade.callers import CallerAuthenticator
+from facade.klantbeeld import KlantbeeldService
+from facade.registers import Registers
+from facade.settings import Settings
+from policies.loader import PolicySet
+
+
+@dataclass
+class AppState:
+    settings: Settings
+    policies: PolicySet
+    registers: Registers
+    authenticator: CallerAuthenticator
+    service: KlantbeeldService

@@ -1,0 +1,168 @@
+"""Reading one klantbeeld request, in the order DESIGN.md's status table gives.
+
+Size and content type first (413/415), then everything about the input at once
+(400, all problems in one `invalidParams`), then what the caller may do (403).
+Authentication (401) happens before any of this.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.requests import Request
+
+from facade.bsn import bsn_problem
+from facade.callers import Caller
+from facade.problems import InvalidParam, Problem, bad_request, forbidden, invalid
+from policies.access import allowed_doelen
+from policies.loader import PolicySet
+from policies.model import Doel
+from policies.plan import forbidden_paths, unknown_paths
+
+MAX_FIELDS = 200
+_HEADER_TEXT = re.compile(r"^[\x20-\x7e\u00a0-\u024f]{1,242}$")
+
+
+@dataclass(frozen=True)
+class KlantbeeldRequest:
+    bsn: str
+    doel: Doel
+    fields: tuple[str, ...] | None
+    verwerking: str | None
+    gebruiker: str | None
+
+
+async def read_body(request: Request, max_bytes: int) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > max_bytes:
+        raise _too_large(max_bytes)
+    content_type = request.headers.get("content-type", "")
+    if content_type.split(";")[0].strip().lower() != "application/json":
+        raise Problem(
+            415,
+            "verkeerd-mediatype",
+            "Mediatype niet ondersteund.",
+            "Stuur de body als application/json.",
+        )
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > max_bytes:
+            raise _too_large(max_bytes)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def parse_request(
+    raw: bytes, request: Request, caller: Caller, policies: PolicySet
+) -> KlantbeeldRequest:
+    params: list[InvalidParam] = []
+    body: Any = None
+    try:
+        body = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        params.append(invalid("body", "ongeldige-json", "De body is geen geldige JSON."))
+    if body is not None and not isinstance(body, dict):
+        params.append(invalid("body", "geen-object", "De body moet een JSON-object zijn."))
+        body = None
+    bsn, fields = None, None
+    if isinstance(body, dict):
+        for key in sorted(set(body) - {"burgerservicenummer", "fields"}):
+            params.append(invalid(key, "onbekend", "Onbekend veld in de body."))
+        if "burgerservicenummer" not in body:
+            params.append(invalid("burgerservicenummer", "verplicht", "Verplicht veld."))
+        else:
+            reason = bsn_problem(body["burgerservicenummer"])
+            if reason:
+                params.append(invalid("burgerservicenummer", "ongeldig", reason))
+            else:
+                bsn = body["burgerservicenummer"]
+        fields = _fields(body.get("fields"), params)
+
+    doel_id = request.headers.get("x-doelbinding")
+    doel = None
+    if not doel_id:
+        params.append(invalid("X-Doelbinding", "verplicht", "Geef het doel van deze opvraging op."))
+    else:
+        doel = policies.get(doel_id.strip())
+        if doel is None:
+            params.append(invalid("X-Doelbinding", "onbekend", "Dit doel bestaat niet."))
+    verwerking = _header_text(request, "x-verwerking", params)
+    gebruiker = _header_text(request, "x-gebruiker", params)
+    if params:
+        raise bad_request(params)
+    assert bsn is not None and doel is not None
+    _authorize(caller, doel, bsn, fields, policies)
+    return KlantbeeldRequest(
+        bsn=bsn, doel=doel, fields=fields, verwerking=verwerking, gebruiker=gebruiker
+    )
+
+
+def _fields(value: Any, params: list[InvalidParam]) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    if (
+        not isinstance(value, list)
+        or not value
+        or len(value) > MAX_FIELDS
+        or not all(isinstance(v, str) for v in value)
+    ):
+        params.append(
+            invalid(
+                "fields",
+                "ongeldig",
+                f"fields moet een lijst van 1 tot {MAX_FIELDS} paden (strings) zijn.",
+            )
+        )
+        return None
+    unknown = unknown_paths(value)
+    for index, path in enumerate(value):
+        if path in unknown:
+            params.append(
+                invalid(f"fields[{index}]", "onbekend-pad", "Dit pad bestaat niet in de view.")
+            )
+    return None if unknown else tuple(value)
+
+
+def _header_text(request: Request, name: str, params: list[InvalidParam]) -> str | None:
+    value = request.headers.get(name)
+    if value is None:
+        return None
+    if not _HEADER_TEXT.match(value):
+        title = "-".join(part.capitalize() for part in name.split("-"))
+        params.append(invalid(title, "ongeldig", "Maximaal 242 leesbare tekens, niet leeg."))
+        return None
+    return value
+
+
+def _authorize(
+    caller: Caller, doel: Doel, bsn: str, fields: tuple[str, ...] | None, policies: PolicySet
+) -> None:
+    if doel.id not in allowed_doelen(policies.toegang, caller.scopes, caller.rollen):
+        raise forbidden(f"U mag het doel '{doel.id}' niet gebruiken.")
+    if doel.zelfbediening and (caller.bsn is None or caller.bsn != bsn):
+        raise forbidden(f"Met het doel '{doel.id}' kunt u alleen uw eigen gegevens opvragen.")
+    if fields:
+        denied = forbidden_paths(doel, fields)
+        if denied:
+            raise forbidden(
+                f"Het doel '{doel.id}' staat niet alle gevraagde velden toe.",
+                [
+                    invalid(f"fields[{i}]", "niet-toegestaan", "Dit doel staat dit pad niet toe.")
+                    for i, path in enumerate(fields)
+                    if path in denied
+                ],
+            )
+
+
+def _too_large(max_bytes: int) -> Problem:
+    return Problem(
+        413,
+        "te-groot",
+        "Verzoek te groot.",
+        f"De body mag hoogstens {max_bytes} bytes zijn.",
+    )

@@ -1,0 +1,377 @@
+"""Loading and validating the doelen and the access rules at start-up.
+
+A policy set that is wrong in any way refuses to start the service, with every
+problem listed as `file: doel 'id': key: what is wrong`, so the privacy officer
+or operator can fix all of them in one go.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from policies import viewpaths
+from policies.access import AccessRule
+from policies.model import (
+    BRON_SOORTEN,
+    ROLLEN,
+    VERTROUWELIJKHEIDAANDUIDINGEN,
+    ContactFilters,
+    Doel,
+    KlantFilters,
+    ZaakFilters,
+)
+from policies.paths import minimal
+
+BRP_MAX_FIELDS = 130
+
+_DOEL_KEYS = {
+    "id",
+    "naam",
+    "omschrijving",
+    "verwerkingsactiviteit",
+    "grondslag",
+    "bronnen",
+    "zelfbediening",
+    "velden",
+    "filters",
+    "brp",
+}
+_FILTER_KEYS = {
+    "zaken": {"zaaktypen", "maximaleVertrouwelijkheidaanduiding", "rol", "afgerondBinnenDagen"},
+    "contactmomenten": {"vertrouwelijkeUitsluiten", "kanalen", "periodeDagen"},
+    "klant": {"alleenBinnenlandsAdres"},
+}
+# Which register kinds can fill which part of the view.
+_SECTION_SOURCES = {
+    "zaken": {"zaken"},
+    "contactmomenten": {"contactmomenten", "klantinteracties"},
+    "klant-brp": {"brp"},
+    "klant-contact": {"klanten", "klantinteracties"},
+}
+
+
+class PolicyError(Exception):
+    """The policy set is invalid; `problems` lists every reason."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class PolicySet:
+    doelen: dict[str, Doel]
+    toegang: tuple[AccessRule, ...]
+    versie: str
+
+    def get(self, doel_id: str) -> Doel | None:
+        return self.doelen.get(doel_id)
+
+
+def load_policies(doelen_dir: Path, toegang_file: Path) -> PolicySet:
+    problems: list[str] = []
+    files = sorted(doelen_dir.glob("*.toml")) if doelen_dir.is_dir() else []
+    if not files:
+        raise PolicyError([f"{doelen_dir}: no doel files (*.toml) found"])
+    doelen: dict[str, Doel] = {}
+    digest = hashlib.sha256()
+    for path in files:
+        raw = path.read_bytes()
+        digest.update(path.name.encode() + b"\0" + raw + b"\0")
+        doel = _load_doel(path, raw, problems)
+        if doel is None:
+            continue
+        if doel.id in doelen:
+            problems.append(
+                f"{path}: doel '{doel.id}': id: also defined in {doelen[doel.id].bestand}"
+            )
+            continue
+        doelen[doel.id] = doel
+    toegang: tuple[AccessRule, ...] = ()
+    if toegang_file.is_file():
+        raw = toegang_file.read_bytes()
+        digest.update(toegang_file.name.encode() + b"\0" + raw)
+        toegang = _load_toegang(toegang_file, raw, doelen, problems)
+    else:
+        problems.append(f"{toegang_file}: access rules file not found")
+    if problems:
+        raise PolicyError(problems)
+    return PolicySet(doelen=doelen, toegang=toegang, versie="sha256:" + digest.hexdigest()[:16])
+
+
+def _load_doel(path: Path, raw: bytes, problems: list[str]) -> Doel | None:
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        problems.append(f"{path}: not valid TOML: {exc}")
+        return None
+    doel_id = data.get("id") if isinstance(data.get("id"), str) else path.stem
+    checker = _Checker(f"{path}: doel '{doel_id}'", problems)
+
+    checker.unknown_keys(data, _DOEL_KEYS, "")
+    ident = checker.text(data, "id")
+    naam = checker.text(data, "naam")
+    omschrijving = checker.text(data, "omschrijving")
+    verwerkingsactiviteit = checker.text(data, "verwerkingsactiviteit")
+    grondslag = checker.text(data, "grondslag")
+    bronnen = checker.choices(data, "bronnen", BRON_SOORTEN, required=True) or frozenset()
+    zelfbediening = checker.boolean(data, "zelfbediening", default=False)
+
+    brp = data.get("brp", {})
+    brp_doelbinding = None
+    if not isinstance(brp, dict):
+        checker.problem("brp", "must be a table")
+    else:
+        checker.unknown_keys(brp, {"doelbinding"}, "brp.")
+        brp_doelbinding = checker.text(brp, "doelbinding", prefix="brp.", required=False)
+
+    velden = _velden(data.get("velden"), bronnen, checker)
+    filters = data.get("filters", {})
+    if not isinstance(filters, dict):
+        checker.problem("filters", "must be a table")
+        filters = {}
+    checker.unknown_keys(filters, set(_FILTER_KEYS), "filters.")
+    zaken = _zaak_filters(filters.get("zaken", {}), checker)
+    contacten = _contact_filters(filters.get("contactmomenten", {}), checker)
+    klant = _klant_filters(filters.get("klant", {}), checker)
+
+    if checker.failed:
+        return None
+    doel = Doel(
+        id=ident,
+        naam=naam,
+        omschrijving=omschrijving,
+        verwerkingsactiviteit=verwerkingsactiviteit,
+        grondslag=grondslag,
+        bronnen=bronnen,
+        velden=velden,
+        zaken=zaken,
+        contactmomenten=contacten,
+        klant=klant,
+        zelfbediening=zelfbediening,
+        brp_doelbinding=brp_doelbinding,
+        bestand=str(path),
+    )
+    from policies.plan import brp_fields  # local: plan imports this module's types
+
+    if len(brp_fields(doel, doel.velden)) > BRP_MAX_FIELDS:
+        checker.problem("velden.klant", f"asks the BRP for more than {BRP_MAX_FIELDS} fields")
+        return None
+    return doel
+
+
+def _velden(raw: Any, bronnen: frozenset[str], checker: _Checker) -> tuple[str, ...]:
+    if not isinstance(raw, dict) or not raw:
+        checker.problem("velden", "must be a table with a list of paths per section")
+        return ()
+    checker.unknown_keys(raw, set(viewpaths.SECTIONS), "velden.")
+    paths: list[str] = []
+    for section, entries in raw.items():
+        if section not in viewpaths.SECTIONS:
+            continue
+        key = f"velden.{section}"
+        if not isinstance(entries, list) or not all(isinstance(e, str) for e in entries):
+            checker.problem(key, "must be a list of paths (strings)")
+            continue
+        for index, entry in enumerate(entries):
+            path = f"{section}.{entry}"
+            if not viewpaths.exists(path):
+                checker.problem(f"{key}[{index}]", f"'{entry}' is not a path of the view")
+                continue
+            needed = _sources_for(path)
+            if not needed & bronnen:
+                checker.problem(
+                    f"{key}[{index}]",
+                    f"'{entry}' needs one of the bronnen {sorted(needed)}, which the doel "
+                    "does not list",
+                )
+                continue
+            paths.append(path)
+    if "contactmomenten" in bronnen and "klanten" not in bronnen:
+        checker.problem(
+            "bronnen",
+            "'contactmomenten' (Contactmomenten API 1.0) finds contacts through the klant, "
+            "so 'klanten' must be listed too",
+        )
+    return tuple(sorted(minimal(paths)))
+
+
+def _sources_for(path: str) -> set[str]:
+    section = viewpaths.section_of(path)
+    if section != "klant":
+        return _SECTION_SOURCES[section]
+    if viewpaths.is_brp_path(path):
+        return _SECTION_SOURCES["klant-brp"]
+    return _SECTION_SOURCES["klant-contact"]
+
+
+def _zaak_filters(raw: Any, checker: _Checker) -> ZaakFilters:
+    if not isinstance(raw, dict):
+        checker.problem("filters.zaken", "must be a table")
+        return ZaakFilters()
+    prefix = "filters.zaken."
+    checker.unknown_keys(raw, _FILTER_KEYS["zaken"], prefix)
+    zaaktypen = checker.strings(raw, "zaaktypen", prefix)
+    vertrouwelijkheid = checker.choice(
+        raw, "maximaleVertrouwelijkheidaanduiding", VERTROUWELIJKHEIDAANDUIDINGEN, prefix
+    )
+    rol = checker.choice(raw, "rol", ROLLEN, prefix)
+    dagen = checker.positive_int(raw, "afgerondBinnenDagen", prefix)
+    return ZaakFilters(
+        zaaktypen=zaaktypen,
+        maximale_vertrouwelijkheid=vertrouwelijkheid,
+        rol=rol,
+        afgerond_binnen_dagen=dagen,
+    )
+
+
+def _contact_filters(raw: Any, checker: _Checker) -> ContactFilters:
+    if not isinstance(raw, dict):
+        checker.problem("filters.contactmomenten", "must be a table")
+        return ContactFilters()
+    prefix = "filters.contactmomenten."
+    checker.unknown_keys(raw, _FILTER_KEYS["contactmomenten"], prefix)
+    return ContactFilters(
+        vertrouwelijke_uitsluiten=checker.boolean(
+            raw, "vertrouwelijkeUitsluiten", default=True, prefix=prefix
+        ),
+        kanalen=checker.strings(raw, "kanalen", prefix),
+        periode_dagen=checker.positive_int(raw, "periodeDagen", prefix),
+    )
+
+
+def _klant_filters(raw: Any, checker: _Checker) -> KlantFilters:
+    if not isinstance(raw, dict):
+        checker.problem("filters.klant", "must be a table")
+        return KlantFilters()
+    prefix = "filters.klant."
+    checker.unknown_keys(raw, _FILTER_KEYS["klant"], prefix)
+    return KlantFilters(
+        alleen_binnenlands_adres=checker.boolean(
+            raw, "alleenBinnenlandsAdres", default=False, prefix=prefix
+        )
+    )
+
+
+def _load_toegang(
+    path: Path, raw: bytes, doelen: dict[str, Doel], problems: list[str]
+) -> tuple[AccessRule, ...]:
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        problems.append(f"{path}: not valid TOML: {exc}")
+        return ()
+    rules = data.get("toegang")
+    if set(data) - {"toegang"}:
+        problems.append(f"{path}: unknown keys {sorted(set(data) - {'toegang'})}")
+    if not isinstance(rules, list) or not rules:
+        problems.append(f"{path}: toegang: must be a list of [[toegang]] tables")
+        return ()
+    result: list[AccessRule] = []
+    for index, rule in enumerate(rules):
+        where = f"{path}: toegang[{index}]"
+        if not isinstance(rule, dict):
+            problems.append(f"{where}: must be a table")
+            continue
+        unknown = set(rule) - {"scope", "rol", "doelen"}
+        if unknown:
+            problems.append(f"{where}: unknown keys {sorted(unknown)}")
+        scope, rol = rule.get("scope"), rule.get("rol")
+        if (scope is None) == (rol is None) or not isinstance(scope or rol, str):
+            problems.append(f"{where}: give exactly one of 'scope' or 'rol' (a string)")
+            continue
+        ids = rule.get("doelen")
+        if not isinstance(ids, list) or not ids or not all(isinstance(i, str) for i in ids):
+            problems.append(f"{where}.doelen: must be a non-empty list of doel ids")
+            continue
+        for doel_id in ids:
+            if doel_id not in doelen:
+                problems.append(f"{where}.doelen: unknown doel '{doel_id}'")
+        result.append(AccessRule(scope=scope, rol=rol, doelen=frozenset(ids)))
+    return tuple(result)
+
+
+class _Checker:
+    """Collects `file: doel: key: reason` lines while reading one doel."""
+
+    def __init__(self, where: str, problems: list[str]) -> None:
+        self.where = where
+        self.problems = problems
+        self.failed = False
+
+    def problem(self, key: str, reason: str) -> None:
+        self.failed = True
+        self.problems.append(f"{self.where}: {key}: {reason}")
+
+    def unknown_keys(self, data: dict[str, Any], known: Iterable[str], prefix: str) -> None:
+        for key in sorted(set(data) - set(known)):
+            self.problem(f"{prefix}{key}", f"unknown key (known: {', '.join(sorted(known))})")
+
+    def text(self, data: dict[str, Any], key: str, prefix: str = "", required: bool = True) -> Any:
+        value = data.get(key)
+        if value is None:
+            if required:
+                self.problem(prefix + key, "is required")
+            return None
+        if not isinstance(value, str) or not value.strip():
+            self.problem(prefix + key, "must be a non-empty string")
+            return None
+        return value.strip()
+
+    def boolean(self, data: dict[str, Any], key: str, *, default: bool, prefix: str = "") -> bool:
+        value = data.get(key, default)
+        if not isinstance(value, bool):
+            self.problem(prefix + key, f"must be true or false, not {value!r}")
+            return default
+        return value
+
+    def strings(self, data: dict[str, Any], key: str, prefix: str) -> frozenset[str] | None:
+        value = data.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+            self.problem(prefix + key, "must be a non-empty list of strings")
+            return None
+        return frozenset(value)
+
+    def choice(
+        self, data: dict[str, Any], key: str, allowed: tuple[str, ...], prefix: str
+    ) -> str | None:
+        value = data.get(key)
+        if value is None:
+            return None
+        if value not in allowed:
+            self.problem(prefix + key, f"{value!r} is not one of {', '.join(allowed)}")
+            return None
+        return str(value)
+
+    def choices(
+        self, data: dict[str, Any], key: str, allowed: tuple[str, ...], required: bool
+    ) -> frozenset[str] | None:
+        value = data.get(key)
+        if value is None:
+            if required:
+                self.problem(key, "is required")
+            return None
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.problem(key, "must be a list of strings")
+            return None
+        wrong = [v for v in value if v not in allowed]
+        if wrong:
+            self.problem(key, f"unknown {wrong} (known: {', '.join(allowed)})")
+            return None
+        return frozenset(value)
+
+    def positive_int(self, data: dict[str, Any], key: str, prefix: str) -> int | None:
+        value = data.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+            self.problem(prefix + key, f"must be a positive whole number, not {value!r}")
+            return None
+        return value

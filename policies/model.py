@@ -1,0 +1,81 @@
+"""The doel: one purpose of processing, as a privacy officer signs it off.
+
+A doel is data (a TOML file in `config/doelen/`); these dataclasses are what the
+loader makes of it after validation. Everything a klantbeeld does follows from
+the doel the caller declared: which registers are called, which fields are asked
+for, which records are kept and which fields leave.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# Ordered from least to most confidential (Zaken API enum, in this order).
+VERTROUWELIJKHEIDAANDUIDINGEN = (
+    "openbaar",
+    "beperkt_openbaar",
+    "intern",
+    "zaakvertrouwelijk",
+    "vertrouwelijk",
+    "confidentieel",
+    "geheim",
+    "zeer_geheim",
+)
+
+# The register kinds a doel may call. Catalogi is called on behalf of zaken.
+BRON_SOORTEN = ("brp", "zaken", "klanten", "contactmomenten", "klantinteracties")
+
+ROLLEN = (
+    "adviseur",
+    "behandelaar",
+    "belanghebbende",
+    "beslisser",
+    "initiator",
+    "klantcontacter",
+    "zaakcoordinator",
+    "mede_initiator",
+)
+
+
+@dataclass(frozen=True)
+class ZaakFilters:
+    """Which zaken a doel may see. Empty means no restriction of that kind."""
+
+    zaaktypen: frozenset[str] | None = None
+    maximale_vertrouwelijkheid: str | None = None
+    rol: str | None = None
+    afgerond_binnen_dagen: int | None = None
+
+
+@dataclass(frozen=True)
+class ContactFilters:
+    """Which contactmomenten a doel may see."""
+
+    vertrouwelijke_uitsluiten: bool = True
+    kanalen: frozenset[str] | None = None
+    periode_dagen: int | None = None
+
+
+@dataclass(frozen=True)
+class KlantFilters:
+    alleen_binnenlands_adres: bool = False
+
+
+@dataclass(frozen=True)
+class Doel:
+    id: str
+    naam: str
+    omschrijving: str
+    verwerkingsactiviteit: str
+    grondslag: str
+    bronnen: frozenset[str]
+    velden: tuple[str, ...]
+    zaken: ZaakFilters = field(default_factory=ZaakFilters)
+    contactmomenten: ContactFilters = field(default_factory=ContactFilters)
+    klant: KlantFilters = field(default_factory=KlantFilters)
+    zelfbediening: bool = False
+    brp_doelbinding: str | None = None
+    bestand: str = ""
+
+    def sections(self) -> frozenset[str]:
+        return frozenset(path.split(".", 1)[0] for path in self.velden)
