@@ -79,11 +79,15 @@ def load_policies(doelen_dir: Path, toegang_file: Path) -> PolicySet:
     if not files:
         raise PolicyError([f"{doelen_dir}: no doel files (*.toml) found"])
     doelen: dict[str, Doel] = {}
+    # Ids of doelen that exist but are invalid: the access rules may name them
+    # without a second, misleading "unknown doel" problem.
+    declared: set[str] = set()
     digest = hashlib.sha256()
     for path in files:
         raw = path.read_bytes()
         digest.update(path.name.encode() + b"\0" + raw + b"\0")
         doel = _load_doel(path, raw, problems)
+        declared.add(_declared_id(path, raw))
         if doel is None:
             continue
         if doel.id in doelen:
@@ -96,7 +100,7 @@ def load_policies(doelen_dir: Path, toegang_file: Path) -> PolicySet:
     if toegang_file.is_file():
         raw = toegang_file.read_bytes()
         digest.update(toegang_file.name.encode() + b"\0" + raw)
-        toegang = _load_toegang(toegang_file, raw, doelen, problems)
+        toegang = _load_toegang(toegang_file, raw, declared, problems)
     else:
         problems.append(f"{toegang_file}: access rules file not found")
     if problems:
@@ -258,8 +262,16 @@ def _klant_filters(raw: Any, checker: _Checker) -> KlantFilters:
     )
 
 
+def _declared_id(path: Path, raw: bytes) -> str:
+    try:
+        ident = tomllib.loads(raw.decode("utf-8")).get("id")
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError):
+        ident = None
+    return ident if isinstance(ident, str) else path.stem
+
+
 def _load_toegang(
-    path: Path, raw: bytes, doelen: dict[str, Doel], problems: list[str]
+    path: Path, raw: bytes, doelen: set[str], problems: list[str]
 ) -> tuple[AccessRule, ...]:
     try:
         data = tomllib.loads(raw.decode("utf-8"))

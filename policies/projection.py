@@ -43,16 +43,22 @@ def project(value: Any, tree: Tree | None) -> Any:
         return _scalar_or_drop(value)
     if isinstance(value, list):
         items = [project(item, tree) for item in value]
-        return [item for item in items if item is not _DROP]
+        return [item for item in items if not _empty(item)]
     if not isinstance(value, dict):
         return _DROP
     result: dict[str, Any] = {}
     for key, sub in tree.items():
         if key in value:
             projected = project(value[key], sub)
-            if projected is not _DROP:
+            # A group with nothing allowed left in it is left out, not sent
+            # empty: an empty shell would still say that the record exists.
+            if not (projected is _DROP or (sub is not None and _empty(projected))):
                 result[key] = projected
     return result
+
+
+def _empty(value: Any) -> bool:
+    return value is _DROP or (isinstance(value, dict | list) and not value)
 
 
 class _Drop:
