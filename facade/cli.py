@@ -34,7 +34,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="settings file (TOML); default $KLANTBEELD_CONFIG or config/demo.toml",
     )
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("serve", help="run the façade (and, in demo mode, its demo registers)")
+    serve_cmd = commands.add_parser(
+        "serve", help="run the façade (and, in demo mode, its demo registers)"
+    )
+    serve_cmd.add_argument("--host", help="listen address (overrides server.host)")
+    serve_cmd.add_argument("--port", type=int, help="listen port (overrides server.port)")
     commands.add_parser("check-config", help="validate settings and doelen; non-zero on problems")
     token = commands.add_parser("demo-token", help="print a caller token signed with the demo key")
     token.add_argument("--scope", action="append", default=[], help="scope to grant (repeatable)")
@@ -56,7 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     if args.command == "demo-token":
         return print_demo_token(settings, args)
-    return serve(settings)
+    return serve(settings, host=args.host, port=args.port)
 
 
 def check_config(settings: Settings) -> int:
@@ -94,7 +98,7 @@ def print_demo_token(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def serve(settings: Settings) -> int:
+def serve(settings: Settings, host: str | None = None, port: int | None = None) -> int:
     from facade.app import create_app
 
     if settings.demo.registers:
@@ -106,8 +110,8 @@ def serve(settings: Settings) -> int:
     # may still put one in a query string: the access log stays off.
     uvicorn.run(
         app,
-        host=settings.server.host,
-        port=settings.server.port,
+        host=host or settings.server.host,
+        port=port or settings.server.port,
         access_log=False,
         log_level="info",
         proxy_headers=True,

@@ -1,0 +1,112 @@
+"""BRP API Personen 2.x: one persoon by BSN, only the fields the doel needs.
+
+The BSN travels in the POST body, never in a URL. The fields are pushed down
+(`fields`), so the BRP itself trims the answer to the doel. A municipal BRP
+gateway logs each lookup from the protocollering headers sent here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from connectors.context import CallContext
+from connectors.errors import UpstreamError
+from connectors.http import Upstream
+from connectors.records import Persoon
+
+# The BRP adds these itself whenever they apply; asking for them is a 400.
+AUTOMATIC_FIELDS = frozenset(
+    {
+        "geheimhoudingPersoonsgegevens",
+        "inOnderzoek",
+        "opschortingBijhouding",
+        "rni",
+        "verificatie",
+        "indicatieVastgesteldVerblijftNietOpAdres",
+    }
+)
+
+# The longest value gateways accept (the ZAC and VNG Verwerkingenlogging use 242).
+MAX_HEADER_LENGTH = 242
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+
+
+@dataclass(frozen=True)
+class BrpProtocolHeaders:
+    """The header names a BRP gateway reads its protocollering from.
+
+    Gateways differ in what they call them; a name set to None is not sent.
+    """
+
+    doelbinding: str | None = "x-doelbinding"
+    verwerking: str | None = "x-verwerking"
+    gebruiker: str | None = "x-gebruiker"
+    origin_oin: str | None = "x-origin-oin"
+
+    def for_call(self, ctx: CallContext) -> dict[str, str | bytes]:
+        """The headers for one call: each only when both its name and value are set."""
+        pairs = (
+            (self.doelbinding, ctx.brp_doelbinding),
+            (self.verwerking, ctx.verwerking),
+            (self.gebruiker, ctx.gebruiker),
+            (self.origin_oin, ctx.origin_oin),
+        )
+        return {name: _header_value(value) for name, value in pairs if name and value}
+
+
+def _header_value(value: str) -> str | bytes:
+    # A user's name may hold a newline (header injection) or non-ASCII letters,
+    # which httpx refuses in a str: send those as UTF-8 bytes.
+    value = _CONTROL_CHARACTERS.sub(" ", value)[:MAX_HEADER_LENGTH]
+    return value if value.isascii() else value.encode()
+
+
+def requestable_fields(fields: Sequence[str]) -> list[str]:
+    """The fields to ask for: automatic ones (and paths inside them) dropped, no duplicates."""
+    kept: dict[str, None] = {}
+    for field in fields:
+        if field.split(".", 1)[0] not in AUTOMATIC_FIELDS:
+            kept[field] = None
+    return list(kept)
+
+
+class BrpConnector:
+    """Reads one persoon from a BRP Personen 2.x endpoint (or a gateway in front of it)."""
+
+    def __init__(self, upstream: Upstream, headers: BrpProtocolHeaders | None = None) -> None:
+        self.upstream = upstream
+        self.protocol_headers = headers or BrpProtocolHeaders()
+
+    async def persoon(self, bsn: str, fields: Sequence[str], ctx: CallContext) -> Persoon | None:
+        """The persoon with this BSN, or None when the BRP does not know it."""
+        requested = requestable_fields(fields)
+        if not requested:
+            # The BRP demands 1–130 fields; planning a lookup for nothing is a bug.
+            raise ValueError("Geen BRP-velden om op te vragen.")
+        body = {
+            "type": "RaadpleegMetBurgerservicenummer",
+            "burgerservicenummer": [bsn],
+            "fields": requested,
+        }
+        answer = await self.upstream.post_json(
+            "personen", ctx, body, headers=self.protocol_headers.for_call(ctx)
+        )
+        return _the_persoon(answer, bsn)
+
+
+def _the_persoon(answer: Any, bsn: str) -> Persoon | None:
+    personen = answer.get("personen") if isinstance(answer, dict) else None
+    if not isinstance(personen, list) or len(personen) > 1:
+        raise UpstreamError("De BRP gaf een antwoord in een onbekende vorm.", code="ongeldige-vorm")
+    if not personen:  # an unknown BSN is a 200 with no personen, not a 404
+        return None
+    persoon = personen[0]
+    if not isinstance(persoon, dict):
+        raise UpstreamError("De BRP gaf een antwoord in een onbekende vorm.", code="ongeldige-vorm")
+    if "burgerservicenummer" in persoon and persoon["burgerservicenummer"] != bsn:
+        # Never show one person's data as another's; and never quote either BSN.
+        raise UpstreamError("De BRP gaf een andere persoon terug.", code="andere-persoon")
+    return persoon

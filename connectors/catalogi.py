@@ -1,0 +1,95 @@
+"""Zaaktypen and statustypen from the Catalogi registers, cached by URL.
+
+A zaak names its zaaktype and status by absolute URL, possibly on another
+Catalogi host than the zaken. Catalogi data describes the municipality's
+processes, not people, so it may be cached; every KCC lookup then costs at most
+one Catalogi call per type per hour instead of two per zaak.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from cachetools import TTLCache
+
+from connectors.context import CallContext
+from connectors.errors import UpstreamError
+from connectors.http import Upstream
+
+CatalogiObject = dict[str, Any]
+
+
+class CatalogiResolver:
+    """Fetches Catalogi objects by URL from the register that owns the URL.
+
+    Identical concurrent lookups share one upstream call (single flight): a page
+    of 100 zaken of one zaaktype costs one call, not 100. Failures are not
+    cached; the next lookup tries again.
+    """
+
+    def __init__(
+        self,
+        upstreams: Sequence[Upstream],
+        *,
+        ttl_seconds: float = 3600,
+        maxsize: int = 2048,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.upstreams = list(upstreams)
+        self._cache: TTLCache[str, CatalogiObject] = TTLCache(
+            maxsize=maxsize, ttl=ttl_seconds, timer=clock
+        )
+        self._in_flight: dict[str, asyncio.Task[CatalogiObject]] = {}
+
+    async def zaaktype(self, url: str, ctx: CallContext) -> CatalogiObject:
+        return await self.get(url, ctx)
+
+    async def statustype(self, url: str, ctx: CallContext) -> CatalogiObject:
+        return await self.get(url, ctx)
+
+    async def get(self, url: str, ctx: CallContext) -> CatalogiObject:
+        cached = self._cache.get(url)
+        if cached is not None:
+            return cached
+        task = self._in_flight.get(url)
+        if task is None:
+            # The first caller's ctx signs the shared call; Catalogi reads are
+            # not personal, so whose name is on the token does not matter here.
+            task = asyncio.create_task(self._fetch(url, ctx))
+            self._in_flight[url] = task
+            task.add_done_callback(self._forget)
+        # shield: one waiter being cancelled (its deadline) must not cancel the
+        # call the other waiters share.
+        return await asyncio.shield(task)
+
+    def _forget(self, task: asyncio.Task[CatalogiObject]) -> None:
+        for url, running in list(self._in_flight.items()):
+            if running is task:
+                del self._in_flight[url]
+
+    async def _fetch(self, url: str, ctx: CallContext) -> CatalogiObject:
+        upstream = self._owner(url)
+        body = await upstream.get_json(url, ctx)
+        if not isinstance(body, dict):
+            raise UpstreamError(
+                "De catalogus gaf een antwoord in een onbekende vorm.", code="ongeldige-vorm"
+            )
+        self._cache[url] = body
+        return body
+
+    def _owner(self, url: str) -> Upstream:
+        for upstream in self.upstreams:
+            if upstream.owns(url):
+                return upstream
+        # Open Zaak serves `/catalogi/api/v1` beside `/zaken/api/v1` with one
+        # client list: a zaken register passed in here serves its own server's
+        # Catalogi, since its credentials already go to that server.
+        for upstream in self.upstreams:
+            if upstream.same_server(url):
+                return upstream
+        # Credentials only go to a register we configured: a zaak pointing at an
+        # unknown host is a data error, not an invitation.
+        raise UpstreamError("De zaak verwijst naar een onbekende catalogus.", code="vreemde-url")

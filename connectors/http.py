@@ -1,0 +1,318 @@
+"""The one HTTP layer every connector speaks through.
+
+Connectors use httpx's API; the transport under it is a choice made by
+measurement (see README, "Snelheid"): httpx's own async transport costs several
+times the CPU per call of aiohttp's and collapsed under concurrent fan-out, so
+production clients run on `httpx_aiohttp.AiohttpTransport`. Tests inject respx's
+router as the transport instead.
+
+Everything an upstream can do wrong is turned into an `UpstreamError` here, with
+a message that names neither the URL nor the query (both may hold a BSN).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import ssl
+from collections.abc import AsyncGenerator, Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import aiohttp
+import httpx
+
+from connectors.auth import NoAuth, UpstreamAuth
+from connectors.context import CallContext
+from connectors.errors import UpstreamError, UpstreamTimeout
+
+JSON_TYPES = ("application/json", "application/problem+json")
+_SAFE_CODE = re.compile(r"^[A-Za-z0-9_.\-]{1,64}$")
+DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024
+
+Params = Mapping[str, str | int | list[str]]
+# Header values are str, or UTF-8 bytes for the rare non-ASCII value (a user's
+# name in a BRP protocollering header): httpx refuses to encode non-ASCII str.
+Headers = Mapping[str, str | bytes]
+
+
+@dataclass(frozen=True)
+class TlsSettings:
+    """Upstream TLS: a private CA bundle and, for BRP production, a client certificate."""
+
+    ca_bundle: str | None = None
+    client_cert: str | None = None
+    client_key: str | None = None
+
+
+def make_http_client(
+    *,
+    tls: TlsSettings | None = None,
+    max_connections: int = 100,
+    timeout_seconds: float = 10.0,
+) -> httpx.AsyncClient:
+    """A pooled, kept-alive client for one register, on the aiohttp transport."""
+    from httpx_aiohttp import AiohttpTransport
+
+    verify: ssl.SSLContext | bool = True
+    if tls is not None and (tls.ca_bundle or tls.client_cert):
+        context = ssl.create_default_context(cafile=tls.ca_bundle)
+        if tls.client_cert:
+            context.load_cert_chain(tls.client_cert, tls.client_key)
+        verify = context
+    limits = httpx.Limits(
+        max_connections=max_connections, max_keepalive_connections=max_connections
+    )
+    transport = AiohttpTransport(verify=verify, limits=limits)
+    return httpx.AsyncClient(transport=transport, timeout=timeout_seconds, trust_env=False)
+
+
+@dataclass
+class Page:
+    """All results of a paginated ZGW list, and whether the page cap cut it short."""
+
+    results: list[dict[str, Any]]
+    afgekapt: bool = False
+
+
+class Upstream:
+    """One register: where it lives, how to authenticate, and how to read it safely."""
+
+    def __init__(
+        self,
+        *,
+        naam: str,
+        base_url: str,
+        client: httpx.AsyncClient,
+        auth: UpstreamAuth | None = None,
+        headers: Headers | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+    ) -> None:
+        self.naam = naam
+        self.base_url = base_url.rstrip("/")
+        self.client = client
+        self.auth: UpstreamAuth = auth or NoAuth()
+        self.headers = dict(headers or {})
+        self.max_response_bytes = max_response_bytes
+        parts = urlsplit(self.base_url)
+        self._origin = (parts.scheme, parts.netloc)
+
+    def url(self, path: str) -> str:
+        """An absolute URL for a path under the base (`/zaken`) or an absolute URL as is."""
+        if path.startswith(("http://", "https://")):
+            return path
+        return f"{self.base_url}/{path.lstrip('/')}"
+
+    def owns(self, url: str) -> bool:
+        """Whether an absolute URL from a response points into this register."""
+        return url.startswith(self.base_url + "/") or url == self.base_url
+
+    def same_server(self, url: str) -> bool:
+        """Whether a URL is on this register's server (scheme, host and port)."""
+        parts = urlsplit(url)
+        return (parts.scheme, parts.netloc) == self._origin
+
+    async def get_json(
+        self,
+        path: str,
+        ctx: CallContext,
+        *,
+        params: Params | None = None,
+        headers: Headers | None = None,
+    ) -> Any:
+        return await self.request_json("GET", path, ctx, params=params, headers=headers)
+
+    async def post_json(
+        self,
+        path: str,
+        ctx: CallContext,
+        body: Any,
+        *,
+        headers: Headers | None = None,
+    ) -> Any:
+        return await self.request_json("POST", path, ctx, body=body, headers=headers)
+
+    async def request_json(
+        self,
+        method: str,
+        path: str,
+        ctx: CallContext,
+        *,
+        params: Params | None = None,
+        body: Any = None,
+        headers: Headers | None = None,
+    ) -> Any:
+        url = self.url(path)
+        self._refuse_foreign(url)
+        all_headers: dict[str, str | bytes] = {
+            "Accept": "application/json",
+            **self.headers,
+            **self.auth.headers(ctx),
+        }
+        if headers:
+            all_headers.update(headers)
+        content = None
+        if body is not None:
+            content = json.dumps(body).encode()
+            all_headers["Content-Type"] = "application/json; charset=utf-8"
+        request = self.client.build_request(
+            method, url, params=params, headers=all_headers, content=content
+        )
+        try:
+            response = await self.client.send(request, stream=True)
+        except httpx.HTTPError as exc:
+            # `from None`: httpx/aiohttp messages may quote the URL, query and all.
+            raise _transport_error(exc, "Het register is niet bereikbaar.") from None
+        try:
+            raw = await self._read_capped(response)
+        finally:
+            await response.aclose()
+        return self._decode(response, raw)
+
+    async def paginate(
+        self,
+        path: str,
+        ctx: CallContext,
+        *,
+        params: Params | None = None,
+        headers: Headers | None = None,
+        max_pages: int = 10,
+    ) -> Page:
+        """All results of a ZGW list: its absolute `next` links followed to the page cap."""
+        results: list[dict[str, Any]] = []
+        afgekapt = False
+        async for page in self.pages(
+            path, ctx, params=params, headers=headers, max_pages=max_pages
+        ):
+            results.extend(page.results)
+            afgekapt = afgekapt or page.afgekapt
+        return Page(results, afgekapt=afgekapt)
+
+    async def pages(
+        self,
+        path: str,
+        ctx: CallContext,
+        *,
+        params: Params | None = None,
+        headers: Headers | None = None,
+        max_pages: int = 10,
+    ) -> AsyncGenerator[Page, None]:
+        """Yield a ZGW list page by page, so follow-up calls can start on page one.
+
+        `next` is absolute and keeps the filters, so only the first request
+        carries `params`; it must stay on this register (see `_refuse_foreign`).
+        The last page yielded has `afgekapt=True` when the cap left a `next`.
+        """
+        url: str = path
+        page_params: Params | None = params
+        for number in range(1, max_pages + 1):
+            body = await self.get_json(url, ctx, params=page_params, headers=headers)
+            if not isinstance(body, dict) or not isinstance(body.get("results"), list):
+                raise UpstreamError(
+                    "Het register gaf een lijst in een onbekende vorm.", code="ongeldige-vorm"
+                )
+            results = [r for r in body["results"] if isinstance(r, dict)]
+            following = body.get("next") or None
+            if following is not None and not isinstance(following, str):
+                raise UpstreamError(
+                    "Het register gaf een ongeldige vervolgpagina.", code="ongeldige-vorm"
+                )
+            if following is None:
+                yield Page(results)
+                return
+            yield Page(results, afgekapt=number == max_pages)
+            url, page_params = following, None
+
+    def _refuse_foreign(self, url: str) -> None:
+        # Credentials go only to the register they belong to; a `next` or a link
+        # pointing elsewhere is an upstream fault, not a reason to leak a token.
+        if not self.same_server(url):
+            raise UpstreamError("Het register verwees naar een andere server.", code="vreemde-url")
+
+    async def _read_capped(self, response: httpx.Response) -> bytes:
+        declared = response.headers.get("content-length")
+        if declared and declared.isdigit() and int(declared) > self.max_response_bytes:
+            raise UpstreamError("Het antwoord van het register was te groot.", code="te-groot")
+        chunks: list[bytes] = []
+        size = 0
+        try:
+            async for chunk in response.aiter_bytes():
+                size += len(chunk)
+                if size > self.max_response_bytes:
+                    raise UpstreamError(
+                        "Het antwoord van het register was te groot.", code="te-groot"
+                    )
+                chunks.append(chunk)
+        except httpx.HTTPError as exc:
+            raise _transport_error(exc, "De verbinding met het register brak af.") from None
+        return b"".join(chunks)
+
+    def _decode(self, response: httpx.Response, raw: bytes) -> Any:
+        status = response.status_code
+        content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
+        body: Any = None
+        if content_type in JSON_TYPES:
+            try:
+                body = json.loads(raw)
+            except ValueError:
+                body = None
+                if 200 <= status < 300:
+                    raise UpstreamError(
+                        "Het register gaf een ongeldig antwoord (geen JSON).", code="ongeldig-json"
+                    ) from None
+        elif 200 <= status < 300:
+            raise UpstreamError(
+                "Het register gaf een antwoord van een onverwacht type.", code="ongeldig-type"
+            )
+        if 200 <= status < 300:
+            return body
+        raise _status_error(status, body)
+
+
+def _transport_error(exc: httpx.HTTPError, title: str) -> UpstreamError:
+    """Tell a register that is slow from one that is down or hung up.
+
+    httpx-aiohttp maps every aiohttp `ClientConnectionError` to
+    `httpx.ConnectTimeout` — a refused connection (`ClientConnectorError`) and a
+    dropped one (`ServerDisconnectedError`) included — so the httpx class alone
+    would report a dead register as `timeout`. The aiohttp exception it wraps
+    (`__cause__`) says what really happened.
+    """
+    if isinstance(exc, httpx.TimeoutException) and _really_timed_out(exc):
+        return UpstreamTimeout()
+    return UpstreamError(title, code="verbinding", retryable=True)
+
+
+def _really_timed_out(exc: httpx.TimeoutException) -> bool:
+    cause = exc.__cause__
+    if isinstance(cause, TimeoutError):  # aiohttp's ServerTimeoutError is one
+        return True
+    if isinstance(cause, aiohttp.ClientConnectionError | OSError):
+        # Refused, reset, unreachable: only an OS-level connect timeout counts.
+        return isinstance(getattr(cause, "os_error", None), TimeoutError)
+    # No cause, or another transport's own timeout (httpcore): believe httpx.
+    return True
+
+
+def _status_error(status: int, body: Any) -> UpstreamError:
+    code = None
+    if isinstance(body, dict) and isinstance(body.get("code"), str):
+        # Only a short machine code survives: upstream `detail` texts may quote input.
+        code = body["code"] if _SAFE_CODE.match(body["code"]) else None
+    if status in (401, 403):
+        return UpstreamError("Het register weigerde de toegang.", upstream_status=status, code=code)
+    if status == 404:
+        return UpstreamError("Het register kent dit gegeven niet.", upstream_status=404, code=code)
+    if status == 429:
+        return UpstreamError(
+            "Het register is overbelast.", upstream_status=429, code=code, retryable=True
+        )
+    if status >= 500:
+        return UpstreamError(
+            "Het register gaf een serverfout.",
+            upstream_status=status,
+            code=code,
+            retryable=status in (502, 503, 504),
+        )
+    return UpstreamError("Het register weigerde het verzoek.", upstream_status=status, code=code)

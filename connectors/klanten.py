@@ -1,0 +1,60 @@
+"""Klanten API 1.0 (Open Klant 1.x): the contact details a person gave the municipality.
+
+The data is self-reported and unverified; the façade shows it as such.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from connectors.context import CallContext
+from connectors.http import Upstream
+from connectors.records import Klant, KlantenResult
+
+
+class KlantenConnector:
+    def __init__(self, upstream: Upstream, *, max_pages: int = 10) -> None:
+        self.upstream = upstream
+        self.max_pages = max_pages
+
+    async def klanten(self, bsn: str, ctx: CallContext) -> KlantenResult:
+        """The klanten whose subject is the person with this BSN."""
+        page = await self.upstream.paginate(
+            "klanten",
+            ctx,
+            params={"subjectNatuurlijkPersoon__inpBsn": bsn},
+            max_pages=self.max_pages,
+        )
+        # Open Klant 1.0 ignores a parameter it does not know and then returns
+        # every klant; only the BSN in the record itself proves whose it is.
+        klanten = [
+            self._klant(raw) for raw in page.results if _subject_bsn(raw) == bsn and _url(raw)
+        ]
+        return KlantenResult(klanten, afgekapt=page.afgekapt)
+
+    def _klant(self, raw: dict[str, Any]) -> Klant:
+        return {
+            "bron": self.upstream.naam,
+            "url": raw["url"],
+            "klantnummer": _text(raw, "klantnummer"),
+            "emailadres": _text(raw, "emailadres"),
+            "telefoonnummer": _text(raw, "telefoonnummer"),
+            "voornaam": _text(raw, "voornaam"),
+            "voorvoegselAchternaam": _text(raw, "voorvoegselAchternaam"),
+            "achternaam": _text(raw, "achternaam"),
+        }
+
+
+def _subject_bsn(raw: dict[str, Any]) -> object:
+    subject = raw.get("subjectIdentificatie")
+    return subject.get("inpBsn") if isinstance(subject, dict) else None
+
+
+def _url(raw: dict[str, Any]) -> bool:
+    return isinstance(raw.get("url"), str) and bool(raw["url"])
+
+
+def _text(raw: dict[str, Any], key: str) -> str | None:
+    # Open Klant sends "" for a field never filled in: that is "unknown", not a value.
+    value = raw.get(key)
+    return value if isinstance(value, str) and value else None

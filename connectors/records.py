@@ -1,0 +1,109 @@
+"""The normalized records connectors hand to the façade.
+
+Field names are the Dutch names of the VNG / Haal Centraal standards, so a
+record reads like the register it came from. Every record names the register
+(`bron`) it came from: with several registers of one kind a frontend must be
+able to tell them apart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, TypedDict
+
+from connectors.errors import UpstreamError
+
+
+class Zaaktype(TypedDict):
+    url: str
+    identificatie: str | None
+    omschrijving: str | None
+
+
+class ZaakStatus(TypedDict):
+    omschrijving: str | None
+    statustekst: str | None
+    datumStatusGezet: str | None
+    isEindstatus: bool | None
+
+
+class Zaak(TypedDict):
+    bron: str
+    url: str
+    uuid: str | None
+    identificatie: str | None
+    bronorganisatie: str | None
+    omschrijving: str | None
+    toelichting: str | None
+    zaaktype: Zaaktype | None
+    status: ZaakStatus | None
+    registratiedatum: str | None
+    startdatum: str | None
+    einddatum: str | None
+    einddatumGepland: str | None
+    uiterlijkeEinddatumAfdoening: str | None
+    vertrouwelijkheidaanduiding: str | None
+
+
+class Klant(TypedDict):
+    """A Klanten 1.0 klant: contact details the person gave, self-reported."""
+
+    bron: str
+    url: str
+    klantnummer: str | None
+    emailadres: str | None
+    telefoonnummer: str | None
+    voornaam: str | None
+    voorvoegselAchternaam: str | None
+    achternaam: str | None
+
+
+class Contactmoment(TypedDict):
+    """One contact in the one contact model (see DESIGN.md, "One contact model")."""
+
+    bron: str
+    url: str
+    datum: str | None
+    kanaal: str | None
+    onderwerp: str | None
+    tekst: str | None
+    initiatiefnemer: str | None
+    vertrouwelijk: bool
+    gelukt: bool | None
+    zaakUrls: list[str]
+
+
+Persoon = dict[str, Any]
+"""A BRP Personen 2.x persoon, exactly as the BRP shaped it."""
+
+
+@dataclass
+class ZakenResult:
+    """A person's zaken from one Zaken register, newest first.
+
+    `afgekapt`: a page cap cut the zaken or rollen list, so zaken may be missing.
+    `catalogi_fout`: a Catalogi lookup failed (the first failure; an
+    `UpstreamTimeout` when it was a timeout). The zaken are still there, with
+    the zaaktype/status fields that needed Catalogi left None: report a
+    `catalogi` bron as `fout`/`timeout`, the zaken bron stays `ok`.
+    """
+
+    zaken: list[Zaak]
+    afgekapt: bool = False
+    catalogi_fout: UpstreamError | None = None
+
+
+@dataclass
+class KlantenResult:
+    """The person's klanten from one Klanten register."""
+
+    klanten: list[Klant]
+    afgekapt: bool = False
+
+
+@dataclass
+class ContactmomentenResult:
+    """The contactmomenten of the person's klanten, newest first."""
+
+    contactmomenten: list[Contactmoment]
+    afgekapt: bool = False

@@ -1,0 +1,279 @@
+"""Zaken API 1.x: a person's zaken, with zaaktype and current status.
+
+One lookup is:
+- `GET /zaken?rol__…inpBsn=<bsn>` page by page, and concurrently
+  `GET /rollen?betrokkeneIdentificatie__…inpBsn=<bsn>`: the rollen prove which
+  zaken are about the person, so a register that ignores the filter cannot
+  pour other people's zaken into the view;
+- per zaak, as soon as it is known to be the person's: zaaktype and status.
+  They come from `_expand` when the register expanded them, otherwise from
+  follow-up calls (`GET {status}`, then statustype and zaaktype through the
+  cached `CatalogiResolver`). On real servers follow-ups with a warm Catalogi
+  cache beat `expand` (UPSTREAMS §8), hence the default.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from contextlib import aclosing
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from connectors.catalogi import CatalogiResolver
+from connectors.context import CallContext
+from connectors.errors import UpstreamError, first_upstream_error
+from connectors.http import Upstream
+from connectors.records import Zaak, ZaakStatus, Zaaktype, ZakenResult
+
+# Open Zaak answers 412 without it and 406 to any other spelling.
+ACCEPT_CRS = {"Accept-Crs": "EPSG:4326"}
+# Parents listed explicitly: `status.statustype` alone expands nothing.
+EXPAND = "zaaktype,status,status.statustype"
+
+VERTROUWELIJKHEIDAANDUIDINGEN = (
+    "openbaar",
+    "beperkt_openbaar",
+    "intern",
+    "zaakvertrouwelijk",
+    "vertrouwelijk",
+    "confidentieel",
+    "geheim",
+    "zeer_geheim",
+)
+
+Resolve = Literal["follow-up", "expand"]
+RawZaak = dict[str, Any]
+EigenZaken = tuple[frozenset[str], bool]  # the person's zaak URLs; whether the list was cut
+
+
+@dataclass
+class _Lookup:
+    """What one `zaken()` call learned beside the zaken themselves."""
+
+    catalogi_fout: UpstreamError | None = None
+
+    def catalogi_failed(self, error: UpstreamError) -> None:
+        if self.catalogi_fout is None:
+            self.catalogi_fout = error
+
+
+class ZakenConnector:
+    def __init__(
+        self,
+        upstream: Upstream,
+        catalogi: CatalogiResolver,
+        *,
+        resolve: Resolve = "follow-up",
+        page_size: int | None = None,
+        max_pages: int = 10,
+    ) -> None:
+        self.upstream = upstream
+        self.catalogi = catalogi
+        self.resolve = resolve
+        self.page_size = page_size
+        self.max_pages = max_pages
+
+    async def zaken(
+        self,
+        bsn: str,
+        ctx: CallContext,
+        *,
+        rol: str | None = None,
+        max_vertrouwelijkheid: str | None = None,
+    ) -> ZakenResult:
+        """The person's zaken, newest first.
+
+        `rol` (an `omschrijvingGeneriek` such as `initiator`) keeps only zaken
+        where the person has that rol; `max_vertrouwelijkheid` keeps zaken up to
+        that vertrouwelijkheidaanduiding. Both are pushed down to the register
+        and checked again here.
+        """
+        if max_vertrouwelijkheid is not None and (
+            max_vertrouwelijkheid not in VERTROUWELIJKHEIDAANDUIDINGEN
+        ):
+            raise ValueError("Onbekende vertrouwelijkheidaanduiding.")
+        lookup = _Lookup()
+        lookups: list[asyncio.Task[Zaak | None]] = []
+        afgekapt = False
+        try:
+            async with asyncio.TaskGroup() as group:
+                eigen = group.create_task(self._eigen_zaken(bsn, ctx, rol))
+                pages = self.upstream.pages(
+                    "zaken",
+                    ctx,
+                    params=self._zaken_params(bsn, rol, max_vertrouwelijkheid),
+                    headers=ACCEPT_CRS,
+                    max_pages=self.max_pages,
+                )
+                async with aclosing(pages):
+                    async for page in pages:
+                        afgekapt = afgekapt or page.afgekapt
+                        # Each zaak's follow-ups start now, not after the last page.
+                        for raw in page.results:
+                            if _within(raw, max_vertrouwelijkheid):
+                                task = group.create_task(self._zaak(raw, eigen, ctx, lookup))
+                                lookups.append(task)
+        except ExceptionGroup as failures:
+            raise first_upstream_error(failures) from None
+        _, rollen_afgekapt = eigen.result()
+        zaken = [zaak for task in lookups if (zaak := task.result()) is not None]
+        zaken.sort(key=_newest_first, reverse=True)
+        return ZakenResult(
+            zaken, afgekapt=afgekapt or rollen_afgekapt, catalogi_fout=lookup.catalogi_fout
+        )
+
+    def _zaken_params(
+        self, bsn: str, rol: str | None, max_vertrouwelijkheid: str | None
+    ) -> dict[str, str | int]:
+        params: dict[str, str | int] = {
+            "rol__betrokkeneIdentificatie__natuurlijkPersoon__inpBsn": bsn,
+            # The default order is not by date: always ask for it.
+            "ordering": "-startdatum",
+        }
+        if rol:
+            # Both rol__ filters must match the same rol, which is what we want.
+            params["rol__omschrijvingGeneriek"] = rol
+        if max_vertrouwelijkheid:
+            params["maximaleVertrouwelijkheidaanduiding"] = max_vertrouwelijkheid
+        if self.page_size:
+            params["pageSize"] = self.page_size
+        if self.resolve == "expand":
+            params["expand"] = EXPAND
+        return params
+
+    async def _eigen_zaken(self, bsn: str, ctx: CallContext, rol: str | None) -> EigenZaken:
+        params: dict[str, str | int] = {"betrokkeneIdentificatie__natuurlijkPersoon__inpBsn": bsn}
+        if rol:
+            params["omschrijvingGeneriek"] = rol
+        if self.page_size:
+            params["pageSize"] = self.page_size
+        page = await self.upstream.paginate("rollen", ctx, params=params, max_pages=self.max_pages)
+        urls = frozenset(
+            found["zaak"] for found in page.results if _is_persons_rol(found, bsn, rol)
+        )
+        return urls, page.afgekapt
+
+    async def _zaak(
+        self,
+        raw: RawZaak,
+        eigen: asyncio.Task[EigenZaken],
+        ctx: CallContext,
+        lookup: _Lookup,
+    ) -> Zaak | None:
+        try:
+            eigen_urls, _ = await eigen
+        except UpstreamError:
+            return None  # the rollen task itself reports the failure
+        url = raw.get("url")
+        if not isinstance(url, str) or url not in eigen_urls:
+            return None  # not about this person: no follow-up calls for it either
+        expanded = raw.get("_expand")
+        zaaktype, status = await asyncio.gather(
+            self._zaaktype(raw, expanded, ctx, lookup),
+            self._status(raw, expanded, ctx, lookup),
+        )
+        return {
+            "bron": self.upstream.naam,
+            "url": url,
+            "uuid": _text(raw, "uuid"),
+            "identificatie": _text(raw, "identificatie"),
+            "bronorganisatie": _text(raw, "bronorganisatie"),
+            "omschrijving": _text(raw, "omschrijving"),
+            "toelichting": _text(raw, "toelichting"),
+            "zaaktype": zaaktype,
+            "status": status,
+            "registratiedatum": _text(raw, "registratiedatum"),
+            "startdatum": _text(raw, "startdatum"),
+            "einddatum": _text(raw, "einddatum"),
+            "einddatumGepland": _text(raw, "einddatumGepland"),
+            "uiterlijkeEinddatumAfdoening": _text(raw, "uiterlijkeEinddatumAfdoening"),
+            "vertrouwelijkheidaanduiding": _text(raw, "vertrouwelijkheidaanduiding"),
+        }
+
+    async def _zaaktype(
+        self, raw: RawZaak, expanded: Any, ctx: CallContext, lookup: _Lookup
+    ) -> Zaaktype | None:
+        url = _text(raw, "zaaktype")
+        if url is None:
+            return None
+        data = _expanded(expanded, "zaaktype")
+        if data is None:
+            data = await self._from_catalogi(url, ctx, lookup)
+        return {
+            "url": url,
+            "identificatie": _text(data, "identificatie"),
+            "omschrijving": _text(data, "omschrijving"),
+        }
+
+    async def _status(
+        self, raw: RawZaak, expanded: Any, ctx: CallContext, lookup: _Lookup
+    ) -> ZaakStatus | None:
+        url = _text(raw, "status")
+        if url is None:
+            return None  # no status set yet
+        status = _expanded(expanded, "status")
+        if status is None:
+            try:
+                status = await self.upstream.get_json(url, ctx)
+            except UpstreamError:
+                # One unreadable status (403 outside the client's rights, a
+                # dead link) costs that zaak its status, not the person their zaken.
+                return None
+            if not isinstance(status, dict):
+                return None
+        statustype = _expanded(status.get("_expand"), "statustype")
+        if statustype is None:
+            statustype_url = _text(status, "statustype")
+            statustype = (
+                await self._from_catalogi(statustype_url, ctx, lookup) if statustype_url else {}
+            )
+        eindstatus = statustype.get("isEindstatus")
+        return {
+            "omschrijving": _text(statustype, "omschrijving"),
+            "statustekst": _text(statustype, "statustekst"),
+            "datumStatusGezet": _text(status, "datumStatusGezet"),
+            "isEindstatus": eindstatus if isinstance(eindstatus, bool) else None,
+        }
+
+    async def _from_catalogi(self, url: str, ctx: CallContext, lookup: _Lookup) -> dict[str, Any]:
+        try:
+            return await self.catalogi.get(url, ctx)
+        except UpstreamError as error:
+            lookup.catalogi_failed(error)
+            return {}
+
+
+def _is_persons_rol(rol: dict[str, Any], bsn: str, generiek: str | None) -> bool:
+    identificatie = rol.get("betrokkeneIdentificatie")
+    return (
+        isinstance(identificatie, dict)
+        and identificatie.get("inpBsn") == bsn
+        and isinstance(rol.get("zaak"), str)
+        and (generiek is None or rol.get("omschrijvingGeneriek") == generiek)
+    )
+
+
+def _within(raw: RawZaak, max_vertrouwelijkheid: str | None) -> bool:
+    """Defence in depth for `maximaleVertrouwelijkheidaanduiding`; unknown levels fail closed."""
+    if max_vertrouwelijkheid is None:
+        return True
+    level = raw.get("vertrouwelijkheidaanduiding")
+    if level not in VERTROUWELIJKHEIDAANDUIDINGEN:
+        return False
+    ceiling = VERTROUWELIJKHEIDAANDUIDINGEN.index(max_vertrouwelijkheid)
+    return VERTROUWELIJKHEIDAANDUIDINGEN.index(level) <= ceiling
+
+
+def _expanded(container: Any, key: str) -> dict[str, Any] | None:
+    # Open Zaak leaves the key out, the spec says `{}`, some send null: all mean "not expanded".
+    value = container.get(key) if isinstance(container, dict) else None
+    return value if isinstance(value, dict) and value else None
+
+
+def _text(data: dict[str, Any], key: str) -> str | None:
+    value = data.get(key)
+    return value if isinstance(value, str) and value else None
+
+
+def _newest_first(zaak: Zaak) -> tuple[str, str]:
+    return (zaak["startdatum"] or "", zaak["registratiedatum"] or "")

@@ -1,0 +1,193 @@
+"""The fictional zaaktypecatalogus that every demo zaak refers to.
+
+Fixed (not part of DemoData): zaaktypen are configuration of a municipality, the
+same for every person, and policies name them by identificatie.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from facade.demo.model import stable_uuid
+
+CATALOGUS_UUID = stable_uuid("catalogus", "demo")
+BEGIN_GELDIGHEID = "2020-01-01"
+
+
+@dataclass(frozen=True)
+class Statustype:
+    uuid: str
+    zaaktype_uuid: str
+    zaaktype_identificatie: str
+    volgnummer: int
+    omschrijving: str
+    statustekst: str
+    is_eindstatus: bool
+
+
+@dataclass(frozen=True)
+class Roltype:
+    uuid: str
+    zaaktype_uuid: str
+    zaaktype_identificatie: str
+    omschrijving: str
+    omschrijving_generiek: str
+
+
+@dataclass(frozen=True)
+class Zaaktype:
+    uuid: str
+    identificatie: str
+    omschrijving: str
+    vertrouwelijkheidaanduiding: str
+    doel: str
+    doorlooptijd: str
+    statustypen: tuple[Statustype, ...]
+    roltypen: tuple[Roltype, ...]
+
+    def statustype(self, volgnummer: int) -> Statustype:
+        return next(s for s in self.statustypen if s.volgnummer == volgnummer)
+
+    def roltype(self, omschrijving_generiek: str) -> Roltype:
+        return next(r for r in self.roltypen if r.omschrijving_generiek == omschrijving_generiek)
+
+
+_ROLLEN = (("Aanvrager", "initiator"), ("Belanghebbende", "belanghebbende"))
+
+
+def _zaaktype(
+    identificatie: str,
+    omschrijving: str,
+    vertrouwelijkheidaanduiding: str,
+    doel: str,
+    doorlooptijd: str,
+    statussen: tuple[tuple[str, str], ...],
+) -> Zaaktype:
+    uuid = stable_uuid("zaaktype", identificatie)
+    laatste = len(statussen)
+    return Zaaktype(
+        uuid=uuid,
+        identificatie=identificatie,
+        omschrijving=omschrijving,
+        vertrouwelijkheidaanduiding=vertrouwelijkheidaanduiding,
+        doel=doel,
+        doorlooptijd=doorlooptijd,
+        statustypen=tuple(
+            Statustype(
+                uuid=stable_uuid("statustype", identificatie, str(nr)),
+                zaaktype_uuid=uuid,
+                zaaktype_identificatie=identificatie,
+                volgnummer=nr,
+                omschrijving=naam,
+                statustekst=tekst,
+                is_eindstatus=nr == laatste,
+            )
+            for nr, (naam, tekst) in enumerate(statussen, start=1)
+        ),
+        roltypen=tuple(
+            Roltype(
+                uuid=stable_uuid("roltype", identificatie, generiek),
+                zaaktype_uuid=uuid,
+                zaaktype_identificatie=identificatie,
+                omschrijving=naam,
+                omschrijving_generiek=generiek,
+            )
+            for naam, generiek in _ROLLEN
+        ),
+    )
+
+
+PARKEERVERGUNNING = _zaaktype(
+    "ZT-PARKEERVERGUNNING",
+    "Parkeervergunning bewoners",
+    "openbaar",
+    "Een bewoner een parkeervergunning verlenen.",
+    "P8W",
+    (
+        ("Ontvangen", "Uw aanvraag is ontvangen."),
+        ("In behandeling", "Uw aanvraag wordt beoordeeld."),
+        ("Afgehandeld", "Uw aanvraag is afgehandeld."),
+    ),
+)
+WMO_MELDING = _zaaktype(
+    "ZT-WMO-MELDING",
+    "Melding Wmo-ondersteuning",
+    "vertrouwelijk",
+    "Onderzoeken welke ondersteuning een inwoner nodig heeft.",
+    "P6W",
+    (
+        ("Melding ontvangen", "Wij hebben uw melding ontvangen."),
+        ("Keukentafelgesprek gepland", "Wij komen graag met u in gesprek."),
+        ("Onderzoek afgerond", "Het onderzoek is afgerond."),
+        ("Besluit genomen", "Er is een besluit genomen over uw melding."),
+    ),
+)
+BEZWAAR_WOZ = _zaaktype(
+    "ZT-BEZWAAR-WOZ",
+    "Bezwaar WOZ-beschikking",
+    "zaakvertrouwelijk",
+    "Een bezwaar tegen de WOZ-waarde behandelen.",
+    "P12W",
+    (
+        ("Bezwaar ontvangen", "Uw bezwaar is ontvangen."),
+        ("Taxatie heroverwogen", "De taxateur bekijkt de waarde opnieuw."),
+        ("Uitspraak gedaan", "Er is uitspraak gedaan op uw bezwaar."),
+    ),
+)
+MELDING_OPENBARE_RUIMTE = _zaaktype(
+    "ZT-MOR",
+    "Melding openbare ruimte",
+    "openbaar",
+    "Een melding over de openbare ruimte afhandelen.",
+    "P2W",
+    (
+        ("Gemeld", "Uw melding is geregistreerd."),
+        ("Opgelost", "De melding is opgelost."),
+    ),
+)
+OMGEVINGSVERGUNNING = _zaaktype(
+    "ZT-OMGEVINGSVERGUNNING",
+    "Omgevingsvergunning bouwen",
+    "beperkt_openbaar",
+    "Een aanvraag omgevingsvergunning voor bouwen behandelen.",
+    "P8W",
+    (
+        ("Aanvraag ontvangen", "De aanvraag is ontvangen."),
+        ("Zienswijzetermijn", "Belanghebbenden kunnen een zienswijze indienen."),
+        ("Besluit genomen", "Er is een besluit genomen."),
+    ),
+)
+SCHULDHULP = _zaaktype(
+    "ZT-SCHULDHULP",
+    "Aanvraag schuldhulpverlening",
+    "geheim",
+    "Een inwoner met problematische schulden helpen.",
+    "P8W",
+    (
+        ("Aanmelding ontvangen", "Uw aanmelding is ontvangen."),
+        ("Plan van aanpak", "Samen maken wij een plan van aanpak."),
+        ("Traject afgerond", "Het traject is afgerond."),
+    ),
+)
+
+ZAAKTYPEN: Mapping[str, Zaaktype] = MappingProxyType(
+    {
+        z.uuid: z
+        for z in (
+            PARKEERVERGUNNING,
+            WMO_MELDING,
+            BEZWAAR_WOZ,
+            MELDING_OPENBARE_RUIMTE,
+            OMGEVINGSVERGUNNING,
+            SCHULDHULP,
+        )
+    }
+)
+STATUSTYPEN: Mapping[str, Statustype] = MappingProxyType(
+    {s.uuid: s for z in ZAAKTYPEN.values() for s in z.statustypen}
+)
+ROLTYPEN: Mapping[str, Roltype] = MappingProxyType(
+    {r.uuid: r for z in ZAAKTYPEN.values() for r in z.roltypen}
+)

@@ -1,0 +1,580 @@
+"""Zaken: the person's zaken with zaaktype and status, only the person's, newest first."""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+from typing import Any
+
+import httpx
+import pytest
+
+from connectors.catalogi import CatalogiResolver
+from connectors.errors import UpstreamError, UpstreamTimeout
+from connectors.zaken import ZakenConnector
+from tests.connectors.fakes import (
+    ANDER_BSN,
+    BSN,
+    CATALOGI,
+    STATUSTYPE_AFGEROND,
+    STATUSTYPE_ONTVANGEN,
+    STATUSTYPEN,
+    ZAAKTYPE_BEZWAAR,
+    ZAAKTYPE_PARKEREN,
+    ZAAKTYPEN,
+    ZAKEN,
+    assert_zgw_token,
+    client_for,
+    context,
+    fout,
+    mock_router,
+    paginated,
+    query,
+    rol_json,
+    status_json,
+    zaak_json,
+    zgw_upstream,
+)
+
+CTX = context()
+
+PARKEREN = zaak_json(
+    "a1f3c5e7-0000-4000-8000-000000000001",
+    "ZAAK-2024-0001",
+    startdatum="2024-01-02",
+    zaaktype=ZAAKTYPE_PARKEREN,
+    status_uuid="5a000000-0000-4000-8000-000000000001",
+)
+BEZWAAR = zaak_json(
+    "b2f3c5e7-0000-4000-8000-000000000002",
+    "ZAAK-2023-0042",
+    startdatum="2023-06-01",
+    zaaktype=ZAAKTYPE_BEZWAAR,
+    status_uuid="5a000000-0000-4000-8000-000000000002",
+)
+NIEUW = zaak_json(  # just registered: no status yet
+    "c3f3c5e7-0000-4000-8000-000000000003",
+    "ZAAK-2024-0100",
+    startdatum="2024-03-15",
+    zaaktype=ZAAKTYPE_PARKEREN,
+)
+STATUSSEN = {
+    PARKEREN["status"]: status_json(
+        "5a000000-0000-4000-8000-000000000001",
+        PARKEREN["url"],
+        STATUSTYPE_ONTVANGEN,
+        "2024-01-03T10:00:00Z",
+    ),
+    BEZWAAR["status"]: status_json(
+        "5a000000-0000-4000-8000-000000000002",
+        BEZWAAR["url"],
+        STATUSTYPE_AFGEROND,
+        "2023-09-30T14:12:00Z",
+    ),
+}
+ROLLEN = [rol_json(zaak["url"], BSN) for zaak in (PARKEREN, BEZWAAR, NIEUW)]
+
+EXPECTED_PARKEREN = {
+    "bron": "open-zaak",
+    "url": PARKEREN["url"],
+    "uuid": PARKEREN["uuid"],
+    "identificatie": "ZAAK-2024-0001",
+    "bronorganisatie": "002220647",
+    "omschrijving": "Aanvraag ZAAK-2024-0001",
+    "toelichting": None,
+    "zaaktype": {
+        "url": ZAAKTYPE_PARKEREN,
+        "identificatie": "ZT-PARKEER",
+        "omschrijving": "Parkeervergunning",
+    },
+    "status": {
+        "omschrijving": "Ontvangen",
+        "statustekst": "Uw aanvraag is ontvangen",
+        "datumStatusGezet": "2024-01-03T10:00:00Z",
+        "isEindstatus": False,
+    },
+    "registratiedatum": "2024-01-02",
+    "startdatum": "2024-01-02",
+    "einddatum": None,
+    "einddatumGepland": None,
+    "uiterlijkeEinddatumAfdoening": None,
+    "vertrouwelijkheidaanduiding": "zaakvertrouwelijk",
+}
+
+
+def expanded(zaak: dict[str, Any]) -> dict[str, Any]:
+    """The zaak as Open Zaak returns it with `expand=zaaktype,status,status.statustype`."""
+    zaak = copy.deepcopy(zaak)
+    zaak["_expand"] = {"zaaktype": ZAAKTYPEN[zaak["zaaktype"]]}
+    if zaak["status"]:  # a null status has no key in `_expand` at all
+        status = copy.deepcopy(STATUSSEN[zaak["status"]])
+        status["_expand"] = {"statustype": STATUSTYPEN[status["statustype"]]}
+        zaak["_expand"]["status"] = status
+    return zaak
+
+
+class OpenZaak:
+    """Routes for one Open Zaak: zaken, rollen, statussen, and its Catalogi."""
+
+    def __init__(self, router, zaken: list[dict], rollen: list[dict] = ROLLEN) -> None:
+        self.zaken = router.get(f"{ZAKEN}/zaken").mock(return_value=paginated(zaken))
+        self.rollen = router.get(f"{ZAKEN}/rollen").mock(return_value=paginated(rollen))
+        self.statussen = {
+            url: router.get(url).mock(return_value=httpx.Response(200, json=body))
+            for url, body in STATUSSEN.items()
+        }
+        self.catalogi = {
+            url: router.get(url).mock(return_value=httpx.Response(200, json=body))
+            for url, body in {**ZAAKTYPEN, **STATUSTYPEN}.items()
+        }
+
+    def follow_up_calls(self) -> int:
+        routes = [*self.statussen.values(), *self.catalogi.values()]
+        return sum(route.call_count for route in routes)
+
+
+@pytest.fixture
+def router():
+    return mock_router()
+
+
+@pytest.fixture
+async def client(router):
+    async with client_for(router) as client:
+        yield client
+
+
+def connector(client: httpx.AsyncClient, **kwargs) -> ZakenConnector:
+    catalogi = CatalogiResolver([zgw_upstream("catalogi", CATALOGI, client)])
+    return ZakenConnector(zgw_upstream("open-zaak", ZAKEN, client), catalogi, **kwargs)
+
+
+# ---- The requests ---------------------------------------------------------------
+
+
+async def test_lists_the_persons_zaken_by_bsn_newest_first_with_accept_crs(router, client):
+    open_zaak = OpenZaak(router, [PARKEREN])
+
+    await connector(client).zaken(BSN, CTX)
+
+    request = open_zaak.zaken.calls.last.request
+    assert query(request) == {
+        "rol__betrokkeneIdentificatie__natuurlijkPersoon__inpBsn": BSN,
+        "ordering": "-startdatum",
+    }
+    assert request.headers["Accept-Crs"] == "EPSG:4326"
+    assert request.headers["Accept"] == "application/json"
+    assert_zgw_token(request, CTX)
+
+
+async def test_reads_the_persons_rollen_alongside(router, client):
+    open_zaak = OpenZaak(router, [PARKEREN])
+
+    await connector(client).zaken(BSN, CTX)
+
+    request = open_zaak.rollen.calls.last.request
+    assert query(request) == {"betrokkeneIdentificatie__natuurlijkPersoon__inpBsn": BSN}
+    assert_zgw_token(request, CTX)
+
+
+async def test_pushes_rol_vertrouwelijkheid_and_page_size_down(router, client):
+    open_zaak = OpenZaak(router, [PARKEREN])
+
+    await connector(client, page_size=50).zaken(
+        BSN, CTX, rol="initiator", max_vertrouwelijkheid="zaakvertrouwelijk"
+    )
+
+    assert query(open_zaak.zaken.calls.last.request) == {
+        "rol__betrokkeneIdentificatie__natuurlijkPersoon__inpBsn": BSN,
+        "ordering": "-startdatum",
+        "rol__omschrijvingGeneriek": "initiator",
+        "maximaleVertrouwelijkheidaanduiding": "zaakvertrouwelijk",
+        "pageSize": "50",
+    }
+    assert query(open_zaak.rollen.calls.last.request) == {
+        "betrokkeneIdentificatie__natuurlijkPersoon__inpBsn": BSN,
+        "omschrijvingGeneriek": "initiator",
+        "pageSize": "50",
+    }
+
+
+async def test_expand_mode_asks_for_zaaktype_status_and_statustype_in_one_go(router, client):
+    open_zaak = OpenZaak(router, [expanded(PARKEREN)])
+
+    await connector(client, resolve="expand").zaken(BSN, CTX)
+
+    assert query(open_zaak.zaken.calls.last.request)["expand"] == (
+        "zaaktype,status,status.statustype"
+    )
+
+
+# ---- Normalisation --------------------------------------------------------------
+
+
+async def test_follow_up_mode_resolves_status_statustype_and_zaaktype(router, client):
+    open_zaak = OpenZaak(router, [PARKEREN])
+
+    result = await connector(client).zaken(BSN, CTX)
+
+    assert result.zaken == [EXPECTED_PARKEREN]
+    assert not result.afgekapt
+    assert result.catalogi_fout is None
+    status_request = open_zaak.statussen[PARKEREN["status"]].calls.last.request
+    assert_zgw_token(status_request, CTX)
+    assert_zgw_token(open_zaak.catalogi[ZAAKTYPE_PARKEREN].calls.last.request, CTX)
+
+
+async def test_expand_mode_reads_everything_from_expand_without_follow_up_calls(router, client):
+    open_zaak = OpenZaak(router, [expanded(PARKEREN)])
+
+    result = await connector(client, resolve="expand").zaken(BSN, CTX)
+
+    assert result.zaken == [EXPECTED_PARKEREN]
+    assert open_zaak.follow_up_calls() == 0
+
+
+async def test_expand_and_follow_up_give_the_same_zaken(router, client):
+    OpenZaak(router, [PARKEREN, BEZWAAR, NIEUW])
+    followed = await connector(client).zaken(BSN, CTX)
+
+    router.routes.clear()
+    OpenZaak(router, [expanded(zaak) for zaak in (PARKEREN, BEZWAAR, NIEUW)])
+    from_expand = await connector(client, resolve="expand").zaken(BSN, CTX)
+
+    assert from_expand == followed
+    assert len(followed.zaken) == 3
+
+
+@pytest.mark.parametrize("empty", ["absent", None, {}], ids=["absent", "null", "empty-object"])
+async def test_a_key_missing_from_expand_is_fetched_instead(router, client, empty):
+    zaak = expanded(PARKEREN)
+    if empty == "absent":
+        del zaak["_expand"]["status"]
+    else:
+        zaak["_expand"]["status"] = empty
+    open_zaak = OpenZaak(router, [zaak])
+
+    result = await connector(client, resolve="expand").zaken(BSN, CTX)
+
+    assert result.zaken == [EXPECTED_PARKEREN]
+    assert open_zaak.statussen[PARKEREN["status"]].call_count == 1
+    assert open_zaak.catalogi[STATUSTYPE_ONTVANGEN].call_count == 1
+    assert open_zaak.catalogi[ZAAKTYPE_PARKEREN].call_count == 0
+
+
+async def test_a_zaak_without_status_has_status_none(router, client):
+    OpenZaak(router, [NIEUW])
+
+    [zaak] = (await connector(client).zaken(BSN, CTX)).zaken
+
+    assert zaak["status"] is None
+    assert zaak["zaaktype"]["identificatie"] == "ZT-PARKEER"
+
+
+async def test_sorts_newest_first_even_when_the_register_does_not(router, client):
+    earlier_same_day = zaak_json(
+        "d4f3c5e7-0000-4000-8000-000000000004",
+        "ZAAK-2024-0099",
+        startdatum="2024-03-15",
+        registratiedatum="2024-03-14",
+    )
+    rollen = [*ROLLEN, rol_json(earlier_same_day["url"], BSN)]
+    OpenZaak(router, [BEZWAAR, earlier_same_day, PARKEREN, NIEUW], rollen)
+
+    result = await connector(client).zaken(BSN, CTX)
+
+    assert [zaak["identificatie"] for zaak in result.zaken] == [
+        "ZAAK-2024-0100",
+        "ZAAK-2024-0099",
+        "ZAAK-2024-0001",
+        "ZAAK-2023-0042",
+    ]
+
+
+async def test_no_zaken_is_an_empty_result(router, client):
+    open_zaak = OpenZaak(router, [], rollen=[])
+
+    result = await connector(client).zaken(BSN, CTX)
+
+    assert result.zaken == []
+    assert not result.afgekapt
+    assert open_zaak.follow_up_calls() == 0
+
+
+# ---- Only the person's zaken ----------------------------------------------------
+
+
+async def test_drops_zaken_of_other_people_from_a_register_that_ignores_the_filter(router, client):
+    van_een_ander = zaak_json(
+        "e5f3c5e7-0000-4000-8000-000000000005",
+        "ZAAK-2024-0777",
+        startdatum="2024-02-02",
+        status_uuid="5a000000-0000-4000-8000-000000000001",
+    )
+    rollen = [rol_json(PARKEREN["url"], BSN), rol_json(van_een_ander["url"], ANDER_BSN)]
+    open_zaak = OpenZaak(router, [PARKEREN, van_een_ander], rollen)
+
+    result = await connector(client).zaken(BSN, CTX)
+
+    assert [zaak["url"] for zaak in result.zaken] == [PARKEREN["url"]]
+    # Nor is anything fetched about the other person's zaak.
+    assert open_zaak.statussen[PARKEREN["status"]].call_count == 1
+
+
+async def test_with_a_rol_keeps_only_zaken_where_the_person_has_that_rol(router, client):
+    rollen = [
+        rol_json(PARKEREN["url"], BSN, "initiator"),
+        rol_json(BEZWAAR["url"], BSN, "belanghebbende"),
+    ]
+    OpenZaak(router, [PARKEREN, BEZWAAR], rollen)
+
+    result = await connector(client).zaken(BSN, CTX, rol="initiator")
+
+    assert [zaak["url"] for zaak in result.zaken] == [PARKEREN["url"]]
+
+
+async def test_drops_zaken_above_the_maximum_vertrouwelijkheid(router, client):
+    geheim = {**BEZWAAR, "vertrouwelijkheidaanduiding": "geheim"}
+    OpenZaak(router, [PARKEREN, geheim])
+
+    result = await connector(client).zaken(BSN, CTX, max_vertrouwelijkheid="vertrouwelijk")
+
+    assert [zaak["url"] for zaak in result.zaken] == [PARKEREN["url"]]
+
+
+# ---- Pagination -----------------------------------------------------------------
+
+
+async def test_follows_the_next_link_of_the_zaken_list(router, client):
+    open_zaak = OpenZaak(router, [])
+    page_two = (
+        f"{ZAKEN}/zaken?ordering=-startdatum&page=2"
+        f"&rol__betrokkeneIdentificatie__natuurlijkPersoon__inpBsn={BSN}"
+    )
+    open_zaak.zaken.side_effect = [
+        paginated([PARKEREN], next_url=page_two),
+        paginated([BEZWAAR]),
+    ]
+
+    result = await connector(client).zaken(BSN, CTX)
+
+    assert len(result.zaken) == 2
+    assert not result.afgekapt
+    second = open_zaak.zaken.calls[1].request
+    assert str(second.url) == page_two
+    assert second.headers["Accept-Crs"] == "EPSG:4326"
+
+
+async def test_the_page_cap_marks_the_result_afgekapt(router, client):
+    open_zaak = OpenZaak(router, [])
+    open_zaak.zaken.side_effect = [
+        paginated([PARKEREN], next_url=f"{ZAKEN}/zaken?page=2"),
+        paginated([BEZWAAR], next_url=f"{ZAKEN}/zaken?page=3"),
+    ]
+
+    result = await connector(client, max_pages=2).zaken(BSN, CTX)
+
+    assert open_zaak.zaken.call_count == 2
+    assert len(result.zaken) == 2
+    assert result.afgekapt
+
+
+async def test_a_cut_rollen_list_also_marks_the_result_afgekapt(router, client):
+    open_zaak = OpenZaak(router, [PARKEREN])
+    open_zaak.rollen.side_effect = [
+        paginated([rol_json(PARKEREN["url"], BSN)], next_url=f"{ZAKEN}/rollen?page=2")
+    ]
+
+    result = await connector(client, max_pages=1).zaken(BSN, CTX)
+
+    assert result.afgekapt
+
+
+# ---- Concurrency ----------------------------------------------------------------
+
+
+async def test_status_follow_ups_run_concurrently(router, client):
+    open_zaak = OpenZaak(router, [PARKEREN, BEZWAAR])
+    in_flight = 0
+    both_in_flight = asyncio.Event()
+
+    def gated(body: dict):
+        async def respond(request: httpx.Request) -> httpx.Response:
+            nonlocal in_flight
+            in_flight += 1
+            if in_flight == 2:
+                both_in_flight.set()
+            await asyncio.wait_for(both_in_flight.wait(), timeout=1)
+            return httpx.Response(200, json=body)
+
+        return respond
+
+    for url, route in open_zaak.statussen.items():
+        route.side_effect = gated(STATUSSEN[url])
+
+    result = await connector(client).zaken(BSN, CTX)
+
+    assert [zaak["status"]["omschrijving"] for zaak in result.zaken] == ["Ontvangen", "Afgerond"]
+
+
+async def test_a_zaaks_zaaktype_and_status_are_fetched_concurrently(router, client):
+    open_zaak = OpenZaak(router, [PARKEREN])
+    both_asked = asyncio.Event()
+    asked = 0
+
+    def gated(body: dict):
+        async def respond(request: httpx.Request) -> httpx.Response:
+            nonlocal asked
+            asked += 1
+            if asked == 2:
+                both_asked.set()
+            await asyncio.wait_for(both_asked.wait(), timeout=1)
+            return httpx.Response(200, json=body)
+
+        return respond
+
+    open_zaak.statussen[PARKEREN["status"]].side_effect = gated(STATUSSEN[PARKEREN["status"]])
+    open_zaak.catalogi[ZAAKTYPE_PARKEREN].side_effect = gated(ZAAKTYPEN[ZAAKTYPE_PARKEREN])
+
+    result = await connector(client).zaken(BSN, CTX)
+
+    assert result.zaken == [EXPECTED_PARKEREN]
+
+
+async def test_follow_ups_start_before_the_next_page_arrives(router, client):
+    open_zaak = OpenZaak(router, [])
+    first_status_asked = asyncio.Event()
+    status_route = open_zaak.statussen[PARKEREN["status"]]
+
+    async def status(request: httpx.Request) -> httpx.Response:
+        first_status_asked.set()
+        return httpx.Response(200, json=STATUSSEN[PARKEREN["status"]])
+
+    async def zaken_page(request: httpx.Request) -> httpx.Response:
+        if request.url.params.get("page") == "2":
+            await asyncio.wait_for(first_status_asked.wait(), timeout=1)
+            return paginated([BEZWAAR])
+        return paginated([PARKEREN], next_url=f"{ZAKEN}/zaken?page=2")
+
+    status_route.side_effect = status
+    open_zaak.zaken.side_effect = zaken_page
+
+    result = await connector(client).zaken(BSN, CTX)
+
+    assert len(result.zaken) == 2
+
+
+async def test_one_catalogi_call_per_zaaktype_for_many_zaken(router, client):
+    many = [
+        zaak_json(
+            f"f6f3c5e7-0000-4000-8000-00000000001{n}", f"ZAAK-2024-001{n}", startdatum="2024-01-01"
+        )
+        for n in range(5)
+    ]
+    open_zaak = OpenZaak(router, many, [rol_json(zaak["url"], BSN) for zaak in many])
+
+    result = await connector(client).zaken(BSN, CTX)
+
+    assert len(result.zaken) == 5
+    assert open_zaak.catalogi[ZAAKTYPE_PARKEREN].call_count == 1
+
+
+# ---- Failures -------------------------------------------------------------------
+
+
+async def test_an_unreadable_status_costs_only_that_zaaks_status(router, client):
+    open_zaak = OpenZaak(router, [PARKEREN, BEZWAAR])
+    open_zaak.statussen[PARKEREN["status"]].mock(
+        return_value=fout(
+            403, "permission_denied", "Je hebt geen toestemming om deze actie uit te voeren."
+        )
+    )
+
+    result = await connector(client).zaken(BSN, CTX)
+
+    parkeren, bezwaar = result.zaken
+    assert parkeren["status"] is None
+    assert parkeren["zaaktype"]["identificatie"] == "ZT-PARKEER"
+    assert bezwaar["status"]["isEindstatus"] is True
+    assert result.catalogi_fout is None
+
+
+async def test_a_failing_catalogi_leaves_the_zaken_and_reports_the_catalogi_error(router, client):
+    open_zaak = OpenZaak(router, [PARKEREN])
+    for route in open_zaak.catalogi.values():
+        route.mock(return_value=fout(500, "error", "Er is een serverfout opgetreden."))
+
+    result = await connector(client).zaken(BSN, CTX)
+
+    [zaak] = result.zaken
+    assert zaak["identificatie"] == "ZAAK-2024-0001"
+    assert zaak["zaaktype"] == {
+        "url": ZAAKTYPE_PARKEREN,
+        "identificatie": None,
+        "omschrijving": None,
+    }
+    assert zaak["status"] == {
+        "omschrijving": None,
+        "statustekst": None,
+        "datumStatusGezet": "2024-01-03T10:00:00Z",
+        "isEindstatus": None,
+    }
+    assert isinstance(result.catalogi_fout, UpstreamError)
+    assert result.catalogi_fout.upstream_status == 500
+
+
+async def test_a_catalogi_timeout_is_reported_as_a_timeout(router, client):
+    open_zaak = OpenZaak(router, [PARKEREN])
+    open_zaak.catalogi[ZAAKTYPE_PARKEREN].mock(side_effect=httpx.ReadTimeout("te traag"))
+
+    result = await connector(client).zaken(BSN, CTX)
+
+    assert isinstance(result.catalogi_fout, UpstreamTimeout)
+    assert result.zaken[0]["status"]["omschrijving"] == "Ontvangen"
+
+
+async def test_a_zaaktype_in_an_unconfigured_catalogus_is_a_catalogi_error(router, client):
+    elders = {**PARKEREN, "zaaktype": "https://catalogi.elders.example/api/v1/zaaktypen/x"}
+    OpenZaak(router, [elders])
+
+    result = await connector(client).zaken(BSN, CTX)
+
+    assert result.zaken[0]["zaaktype"]["identificatie"] is None
+    assert result.catalogi_fout.code == "vreemde-url"
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        fout(
+            412, "precondition_failed", "Voorwaarde gefaald", detail="'Accept-Crs' header ontbreekt"
+        ),
+        fout(500, "error", "Er is een serverfout opgetreden."),
+        httpx.Response(200, content=b"<html>", headers={"Content-Type": "text/html"}),
+        httpx.Response(200, content=b'{"results": [', headers={"Content-Type": "application/json"}),
+        httpx.Response(200, json={"type": "not a list"}),
+    ],
+    ids=["412", "500", "html", "malformed-json", "no-results"],
+)
+async def test_a_failing_zaken_list_fails_the_source(router, client, answer):
+    open_zaak = OpenZaak(router, [])
+    open_zaak.zaken.mock(return_value=answer)
+
+    with pytest.raises(UpstreamError):
+        await connector(client).zaken(BSN, CTX)
+
+
+async def test_a_failing_rollen_list_fails_the_source(router, client):
+    open_zaak = OpenZaak(router, [PARKEREN])
+    open_zaak.rollen.mock(return_value=fout(500, "error", "Er is een serverfout opgetreden."))
+
+    with pytest.raises(UpstreamError) as caught:
+        await connector(client).zaken(BSN, CTX)
+
+    assert caught.value.upstream_status == 500
+    assert BSN not in str(caught.value)
+
+
+async def test_an_unknown_vertrouwelijkheid_is_a_programming_error(client):
+    with pytest.raises(ValueError):
+        await connector(client).zaken(BSN, CTX, max_vertrouwelijkheid="topgeheim")
