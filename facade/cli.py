@@ -125,10 +125,14 @@ def start_demo_registers(host: str, port: int) -> str:
     A thread of its own keeps the demo registers' signal handling and event loop
     out of the façade's way; they stop with the process.
     """
-    from facade.demo.app import create_registers_app
+    from facade.demo.app import DEMO_BRP_API_KEY, create_registers_app
 
     config = uvicorn.Config(
-        create_registers_app(), host=host, port=port, access_log=False, log_level="warning"
+        create_registers_app(brp_api_key=DEMO_BRP_API_KEY),
+        host=host,
+        port=port,
+        access_log=False,
+        log_level="warning",
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="demo-registers", daemon=True)

@@ -242,7 +242,8 @@ def _catalogi_outcome(register: Register, zaken: list[Outcome]) -> Outcome:
     for outcome in consulted:
         result: ZakenResult = outcome.value
         if result.catalogi_fout is not None:
-            return Outcome(register, "fout", duur, probleem=result.catalogi_fout.problem())
+            fout = result.catalogi_fout
+            return Outcome(register, fout.status, duur, probleem=fout.problem())  # type: ignore[arg-type]
     return Outcome(register, "ok", duur)
 
 

@@ -44,7 +44,7 @@ from facade.demo.zaken import create_zaken_app
 from facade.demo.zgw import OPEN_KLANT_1, OPEN_ZAAK, jwt_guard
 
 DEMO_ZGW_CLIENT_ID = "klantbeeld-demo"
-DEMO_ZGW_SECRET = "demo-secret-niet-voor-productie"
+DEMO_ZGW_SECRET = "demo-geheim-alleen-voor-de-demo-niet-voor-productie"
 DEMO_BRP_API_KEY = "demo-brp-sleutel"  # pass as brp_api_key= to require X-API-KEY
 DEMO_ZGW_CREDENTIALS: Mapping[str, str] = {DEMO_ZGW_CLIENT_ID: DEMO_ZGW_SECRET}
 

@@ -130,12 +130,22 @@ def _leeftijd(record: dict[str, Any], today: dt.date) -> int | None:
     return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
 
+# Verblijfplaats types that lie in the Netherlands (VerblijfplaatsBuitenland does not).
+_DOMESTIC_TYPES = {"Adres", "Locatie"}
+
+
 def answer_persoon(record: dict[str, Any], fields: list[str], today: dt.date) -> dict[str, Any]:
     full = dict(record)
     leeftijd = _leeftijd(record, today)
     if leeftijd is not None:
         full["leeftijd"] = leeftijd
-    persoon = brp_fields.project(full, brp_fields.selection(fields))
+    domestic = record.get("verblijfplaats", {}).get("type") in _DOMESTIC_TYPES
+    paths = []
+    for field in fields:
+        path, domestic_only = brp_fields.unalias(field)
+        if domestic or not domestic_only:
+            paths.append(path)
+    persoon = brp_fields.project(full, brp_fields.selection(paths))
     # Delivered whether asked for or not; the data only holds them when they apply
     # (geheimhouding only when true, opschorting for the deceased).
     for key in _AUTO_TOP_LEVEL:

@@ -88,9 +88,25 @@ PERSOON_FIELDS: Tree = {
 }  # fmt: skip
 
 
+# Request-only aliases: the same group, delivered only when the address lies in
+# the Netherlands (for clients authorised for domestic addresses only).
+DOMESTIC_ALIASES = {
+    "verblijfplaatsBinnenland": "verblijfplaats",
+    "adresseringBinnenland": "adressering",
+}
+
+
+def unalias(path: str) -> tuple[str, bool]:
+    """The response path for a requested path, and whether it is domestic-only."""
+    head, dot, rest = path.partition(".")
+    if head in DOMESTIC_ALIASES:
+        return DOMESTIC_ALIASES[head] + dot + rest, True
+    return path, False
+
+
 def classify(path: str) -> str | None:
     """None for a valid path; otherwise "auto" (auto-delivered) or "unknown"."""
-    segments = path.split(".")
+    segments = unalias(path)[0].split(".")
     if AUTO_DELIVERED.intersection(segments):
         return "auto"
     node: Tree | None = PERSOON_FIELDS

@@ -127,7 +127,7 @@ def check_jwt(request: Request, credentials: Mapping[str, str], profile: JwtProf
         raise deny("invalid-client-identifier", "Client identifier bestaat niet.")
     try:
         with warnings.catch_warnings():
-            # Real ZGW servers accept short shared secrets (the demo's is 31 bytes).
+            # Real ZGW servers accept short shared secrets; so does the simulation.
             warnings.simplefilter("ignore", jwt.InsecureKeyLengthWarning)
             jwt.decode(
                 token,

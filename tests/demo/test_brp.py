@@ -180,3 +180,24 @@ async def test_api_key_is_required_when_configured() -> None:
     assert refused.status_code == 401
     assert refused.headers["content-type"] == "application/problem+json"
     assert accepted.status_code == 200
+
+
+@pytest.mark.asyncio
+async def test_binnenland_fields_deliver_a_residents_address_under_its_own_name(
+    client: httpx.AsyncClient,
+) -> None:
+    body = query(BSN_HOOFDPERSOON, fields=["verblijfplaatsBinnenland.verblijfadres.postcode"])
+    persoon = (await personen(client, body)).json()["personen"][0]
+    assert persoon == {"verblijfplaats": {"type": "Adres", "verblijfadres": {"postcode": "1998AB"}}}
+
+
+@pytest.mark.asyncio
+async def test_binnenland_fields_deliver_nothing_for_someone_living_abroad(
+    client: httpx.AsyncClient,
+) -> None:
+    body = query(
+        BSN_BUITENLAND,
+        fields=["naam.voornamen", "verblijfplaatsBinnenland", "adresseringBinnenland"],
+    )
+    persoon = (await personen(client, body)).json()["personen"][0]
+    assert set(persoon) == {"naam"}

@@ -1,0 +1,134 @@
+"""A façade on the in-process demo registers, a recorder of every upstream call, tokens."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import httpx
+import jwt
+import pytest
+import pytest_asyncio
+from starlette.applications import Starlette
+
+from facade.app import create_app
+from facade.demo import DEMO_BRP_API_KEY, create_registers_app
+from facade.settings import RegisterSettings, Settings, load_settings
+
+CONFIG = Path(__file__).resolve().parents[2] / "config"
+DEMO_KEY = (CONFIG / "demo" / "demo-caller-key.pem").read_bytes()
+REGISTERS = "http://registers"
+
+
+@dataclass
+class UpstreamCall:
+    method: str
+    path: str
+    params: dict[str, str]
+    headers: httpx.Headers
+    body: bytes
+
+
+class RecordingTransport(httpx.AsyncBaseTransport):
+    """Passes requests to the demo registers and remembers them, in order."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport, calls: list[UpstreamCall]) -> None:
+        self.inner = inner
+        self.calls = calls
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        body = await request.aread()
+        self.calls.append(
+            UpstreamCall(
+                request.method,
+                request.url.path,
+                dict(request.url.params),
+                request.headers,
+                body,
+            )
+        )
+        return await self.inner.handle_async_request(request)
+
+
+@dataclass
+class Facade:
+    client: httpx.AsyncClient
+    registers: Starlette
+    calls: list[UpstreamCall] = field(default_factory=list)
+
+    async def klantbeeld(
+        self,
+        bsn: str | None = "999993653",
+        *,
+        doel: str | None = "kcc-algemene-vraag",
+        token: str | None = None,
+        body: Any = None,
+        headers: dict[str, str] | None = None,
+    ) -> httpx.Response:
+        all_headers = {"Authorization": f"Bearer {token or caller_token()}"}
+        if doel is not None:
+            all_headers["X-Doelbinding"] = doel
+        all_headers.update(headers or {})
+        payload = body if body is not None else {"burgerservicenummer": bsn}
+        return await self.client.post("/api/v1/klantbeeld", json=payload, headers=all_headers)
+
+    def paths(self) -> list[str]:
+        return [c.path for c in self.calls]
+
+
+def caller_token(
+    scope: str | None = "klantbeeld.kcc",
+    *,
+    key: bytes = DEMO_KEY,
+    **claims: Any,
+) -> str:
+    now = int(time.time())
+    payload: dict[str, Any] = {
+        "iss": "https://idp.demo.klantbeeld.example",
+        "aud": "klantbeeld-facade",
+        "sub": "kcc-medewerker-1",
+        "iat": now,
+        "exp": now + 300,
+        "scope": scope,
+    }
+    payload.update(claims)
+    return jwt.encode({k: v for k, v in payload.items() if v is not None}, key, algorithm="RS256")
+
+
+def demo_settings(**register_overrides: Any) -> Settings:
+    settings = load_settings(CONFIG / "demo.toml", env={}).with_demo_registers(REGISTERS)
+    if register_overrides:
+        registers = tuple(replace(r, **register_overrides) for r in settings.registers)
+        settings = replace(settings, registers=registers)
+    return settings
+
+
+async def make_facade(
+    settings: Settings, registers: Starlette | None = None
+) -> AsyncIterator[Facade]:
+    registers = registers or create_registers_app(brp_api_key=DEMO_BRP_API_KEY)
+    calls: list[UpstreamCall] = []
+
+    def client_factory(register: RegisterSettings) -> httpx.AsyncClient:
+        transport = RecordingTransport(httpx.ASGITransport(app=registers), calls)
+        return httpx.AsyncClient(transport=transport, timeout=register.deadline_ms / 1000)
+
+    app = create_app(settings, client_factory=client_factory)
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://facade"
+    ) as client:
+        yield Facade(client, registers, calls)
+
+
+@pytest_asyncio.fixture
+async def facade() -> AsyncIterator[Facade]:
+    async for f in make_facade(demo_settings()):
+        yield f
+
+
+@pytest.fixture
+def settings_factory() -> Callable[..., Settings]:
+    return demo_settings
