@@ -10,6 +10,7 @@ The configuration file defaults to $KLANTBEELD_CONFIG, else config/demo.toml.
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 import threading
@@ -100,6 +101,10 @@ def print_demo_token(settings: Settings, args: argparse.Namespace) -> int:
 
 def serve(settings: Settings, host: str | None = None, port: int | None = None) -> int:
     from facade.app import create_app
+
+    # httpx logs every request URL at INFO, and ZGW query strings carry the BSN.
+    for name in ("httpx", "httpcore"):
+        logging.getLogger(name).setLevel(logging.WARNING)
 
     if settings.demo.registers:
         base_url = start_demo_registers(settings.demo.registers_host, settings.demo.registers_port)
