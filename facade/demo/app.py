@@ -40,7 +40,7 @@ from facade.demo.faults import Faults
 from facade.demo.klanten import create_klanten_app
 from facade.demo.model import DemoData
 from facade.demo.personen import demo_data
-from facade.demo.zaken import create_zaken_app
+from facade.demo.zaken import EXPAND_PER_ZAAK, create_zaken_app
 from facade.demo.zgw import OPEN_KLANT_1, OPEN_ZAAK, jwt_guard
 
 DEMO_ZGW_CLIENT_ID = "klantbeeld-demo"
@@ -50,7 +50,7 @@ DEMO_ZGW_CREDENTIALS: Mapping[str, str] = {DEMO_ZGW_CLIENT_ID: DEMO_ZGW_SECRET}
 
 ENDPOINT_NAMES: tuple[str, ...] = (
     "brp.personen",
-    "zaken.list", "zaken.zaak", "zaken.statussen", "zaken.status", "zaken.rollen", "zaken.rol",
+    "zaken.list", "zaken.list.expand_per_zaak", "zaken.zaak", "zaken.statussen", "zaken.status", "zaken.rollen", "zaken.rol",
     "catalogi.zaaktypen", "catalogi.zaaktype", "catalogi.statustype", "catalogi.roltype",
     "klanten.list", "klanten.klant",
     "contactmomenten.list", "contactmomenten.contactmoment",
@@ -93,6 +93,7 @@ def create_registers_app(
         ),
     ]
     endpoint_names = [name for r in registers.values() for name in r.endpoint_names]
+    endpoint_names.append(EXPAND_PER_ZAAK)
     check_latency_names(behaviour.latency, endpoint_names)
 
     app = Starlette(routes=mounts, middleware=[Middleware(urls.RegistersRoot)])

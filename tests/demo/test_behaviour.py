@@ -10,7 +10,8 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from facade.demo import ENDPOINT_NAMES, Fault, create_registers_app
+from facade.demo import BSN_HOOFDPERSOON, ENDPOINT_NAMES, Fault, create_registers_app
+from tests.demo.conftest import zgw_headers
 
 KLANTEN = "/klanten/api/v1/klanten"
 ZAKEN = "/zaken/api/v1/zaken"
@@ -110,3 +111,23 @@ async def test_hanging_register_never_answers_until_cleared(
     app.state.faults.clear("klanten")
     response = await asyncio.wait_for(request, timeout=1)
     assert response.status_code == 200
+
+
+@pytest.mark.asyncio
+async def test_expand_costs_its_per_zaak_latency_and_a_plain_list_does_not() -> None:
+    app = create_registers_app(latency={"zaken.list.expand_per_zaak": 0.05})
+    params = {"rol__betrokkeneIdentificatie__natuurlijkPersoon__inpBsn": BSN_HOOFDPERSOON}
+    headers = {**CRS, **zgw_headers()}
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://registers"
+    ) as client:
+        start = time.perf_counter()
+        plain = await client.get(ZAKEN, params=params, headers=headers)
+        plain_time = time.perf_counter() - start
+        start = time.perf_counter()
+        expanded = await client.get(ZAKEN, params={**params, "expand": "zaaktype"}, headers=headers)
+        expanded_time = time.perf_counter() - start
+    zaken = len(expanded.json()["results"])
+    assert plain.status_code == expanded.status_code == 200
+    assert expanded_time >= 0.05 * zaken
+    assert plain_time < 0.05

@@ -1,0 +1,1 @@
+"""Benchmarks: run with `./dev bench` (see README, "Snelheid"). Not part of the test suite."""
