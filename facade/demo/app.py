@@ -50,7 +50,8 @@ DEMO_ZGW_CREDENTIALS: Mapping[str, str] = {DEMO_ZGW_CLIENT_ID: DEMO_ZGW_SECRET}
 
 ENDPOINT_NAMES: tuple[str, ...] = (
     "brp.personen",
-    "zaken.list", "zaken.list.expand_per_zaak", "zaken.zaak", "zaken.statussen", "zaken.status", "zaken.rollen", "zaken.rol",
+    "zaken.list", "zaken.list.expand_per_zaak", "zaken.zaak", "zaken.statussen",
+    "zaken.status", "zaken.rollen", "zaken.rol",
     "catalogi.zaaktypen", "catalogi.zaaktype", "catalogi.statustype", "catalogi.roltype",
     "klanten.list", "klanten.klant",
     "contactmomenten.list", "contactmomenten.contactmoment",

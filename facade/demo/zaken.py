@@ -15,7 +15,6 @@ so a test relying on one fails loudly instead of getting unfiltered data.
 from __future__ import annotations
 
 import asyncio
-
 import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import Any
