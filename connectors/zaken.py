@@ -80,8 +80,13 @@ class ZakenConnector:
         *,
         rol: str | None = None,
         max_vertrouwelijkheid: str | None = None,
+        with_zaaktype: bool = True,
+        with_status: bool = True,
     ) -> ZakenResult:
         """The person's zaken, newest first.
+
+        `with_zaaktype` / `with_status` False skip those follow-up calls when the
+        caller will not show (or filter on) them: minimise at the source.
 
         `rol` (an `omschrijvingGeneriek` such as `initiator`) keeps only zaken
         where the person has that rol; `max_vertrouwelijkheid` keeps zaken up to
@@ -111,7 +116,9 @@ class ZakenConnector:
                         # Each zaak's follow-ups start now, not after the last page.
                         for raw in page.results:
                             if _within(raw, max_vertrouwelijkheid):
-                                task = group.create_task(self._zaak(raw, eigen, ctx, lookup))
+                                task = group.create_task(
+                                    self._zaak(raw, eigen, ctx, lookup, with_zaaktype, with_status)
+                                )
                                 lookups.append(task)
         except ExceptionGroup as failures:
             raise first_upstream_error(failures) from None
@@ -159,6 +166,8 @@ class ZakenConnector:
         eigen: asyncio.Task[EigenZaken],
         ctx: CallContext,
         lookup: _Lookup,
+        with_zaaktype: bool = True,
+        with_status: bool = True,
     ) -> Zaak | None:
         try:
             eigen_urls, _ = await eigen
@@ -169,8 +178,8 @@ class ZakenConnector:
             return None  # not about this person: no follow-up calls for it either
         expanded = raw.get("_expand")
         zaaktype, status = await asyncio.gather(
-            self._zaaktype(raw, expanded, ctx, lookup),
-            self._status(raw, expanded, ctx, lookup),
+            self._zaaktype(raw, expanded, ctx, lookup) if with_zaaktype else _nothing(),
+            self._status(raw, expanded, ctx, lookup) if with_status else _nothing(),
         )
         return {
             "bron": self.upstream.naam,
@@ -241,6 +250,10 @@ class ZakenConnector:
         except UpstreamError as error:
             lookup.catalogi_failed(error)
             return {}
+
+
+async def _nothing() -> None:
+    return None
 
 
 def _is_persons_rol(rol: dict[str, Any], bsn: str, generiek: str | None) -> bool:

@@ -51,6 +51,8 @@ def create_app(
     app = Starlette(
         routes=[
             Route("/api/v1/klantbeeld", routes.klantbeeld, methods=["POST"]),
+            Route("/api/v1/doelen", routes.doelen, methods=["GET"]),
+            Route("/api/v1/doelen/{doel_id}", routes.doel, methods=["GET"]),
             Route("/healthz", routes.healthz, methods=["GET"]),
         ],
         exception_handlers={

@@ -3,6 +3,7 @@
     klantbeeld serve [--config FILE]
     klantbeeld check-config [--config FILE]
     klantbeeld demo-token [--scope S] [--rol R] [--bsn BSN] [--sub SUB]
+    klantbeeld doelen-review [--output FILE]
 
 The configuration file defaults to $KLANTBEELD_CONFIG, else config/demo.toml.
 """
@@ -16,11 +17,13 @@ import sys
 import threading
 import time
 from collections.abc import Sequence
+from pathlib import Path
 
 import jwt
 import uvicorn
 
 from facade.settings import Settings, SettingsError, load_settings
+from policies.describe import review_document
 from policies.loader import PolicyError, load_policies
 
 DEFAULT_CONFIG = "config/demo.toml"
@@ -41,6 +44,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     serve_cmd.add_argument("--host", help="listen address (overrides server.host)")
     serve_cmd.add_argument("--port", type=int, help="listen port (overrides server.port)")
     commands.add_parser("check-config", help="validate settings and doelen; non-zero on problems")
+    review = commands.add_parser(
+        "doelen-review", help="render the doelen as a Markdown document for the privacy officer"
+    )
+    review.add_argument("--output", help="write to this file instead of standard output")
     token = commands.add_parser("demo-token", help="print a caller token signed with the demo key")
     token.add_argument("--scope", action="append", default=[], help="scope to grant (repeatable)")
     token.add_argument("--rol", action="append", default=[], help="role to grant (repeatable)")
@@ -53,7 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load_settings(args.config)
         if args.command == "check-config":
             return check_config(settings)
-        load_policies(settings.doelen_dir, settings.toegang_file)
+        policies = load_policies(settings.doelen_dir, settings.toegang_file)
     except (SettingsError, PolicyError) as exc:
         print("Configuration refused:", file=sys.stderr)
         for problem in exc.problems:
@@ -61,6 +68,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     if args.command == "demo-token":
         return print_demo_token(settings, args)
+    if args.command == "doelen-review":
+        document = review_document(policies)
+        if args.output:
+            Path(args.output).write_text(document, encoding="utf-8")
+        else:
+            print(document, end="")
+        return 0
     return serve(settings, host=args.host, port=args.port)
 
 

@@ -104,6 +104,8 @@ class KlantbeeldService:
                         ctx,
                         rol=doel.zaken.rol,
                         max_vertrouwelijkheid=doel.zaken.maximale_vertrouwelijkheid,
+                        with_zaaktype=plan.zaaktype_needed,
+                        with_status=plan.status_needed,
                     ),
                 )
             )

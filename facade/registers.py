@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import httpx
 
 from connectors.auth import ApiKeyAuth, NoAuth, TokenAuth, UpstreamAuth, ZgwJwtAuth
-from connectors.brp import BrpConnector
+from connectors.brp import BrpConnector, BrpProtocolHeaders
 from connectors.catalogi import CatalogiResolver
 from connectors.contactmomenten import ContactmomentenConnector
 from connectors.http import TlsSettings, Upstream, make_http_client
@@ -79,7 +79,8 @@ def build_registers(
     for register in registers.all:
         config = register.settings
         if register.soort == "brp":
-            registers.brp.append((register, BrpConnector(register.upstream)))
+            headers = BrpProtocolHeaders(**config.brp_headers) if config.brp_headers else None
+            registers.brp.append((register, BrpConnector(register.upstream, headers)))
         elif register.soort == "zaken":
             connector = ZakenConnector(
                 register.upstream,

@@ -12,9 +12,11 @@ from starlette.responses import JSONResponse, Response
 
 from connectors.context import CallContext
 from facade.callers import Caller
-from facade.problems import API_VERSION
+from facade.problems import API_VERSION, Problem, unavailable
 from facade.state import AppState
 from facade.validation import KlantbeeldRequest, parse_request, read_body
+from policies.access import allowed_doelen
+from policies.describe import doel_details, doel_summary
 from policies.plan import make_plan
 
 _TRACEPARENT = re.compile(r"^[0-9a-f]{2}-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}$")
@@ -35,6 +37,16 @@ async def klantbeeld(request: Request) -> Response:
     verzoek = parse_request(raw, request, caller, state.policies)
     plan = make_plan(verzoek.doel, verzoek.fields)
     result = await state.service.build(verzoek.bsn, plan, _call_context(caller, verzoek))
+    missing = sorted(
+        {b["soort"] for b in result.bronnen if b["status"] in ("fout", "timeout")}
+        & verzoek.doel.verplicht
+    )
+    if missing:
+        raise unavailable(
+            "verplichte-bron-onbeschikbaar",
+            f"Het doel '{verzoek.doel.id}' vereist {', '.join(missing)}, "
+            "dat nu niet beschikbaar is. Probeer het later opnieuw.",
+        )
     view = dict(result.view)
     view["bronnen"] = result.bronnen
     view["verwerking"] = {
@@ -44,6 +56,27 @@ async def klantbeeld(request: Request) -> Response:
         "tijdstip": datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
     }
     return ViewResponse(view)
+
+
+async def doelen(request: Request) -> Response:
+    """The doelen this caller may use."""
+    state: AppState = request.app.state.facade
+    caller = await state.authenticator.authenticate(request.headers.get("authorization"))
+    allowed = allowed_doelen(state.policies.toegang, caller.scopes, caller.rollen)
+    items = [doel_summary(d) for d in sorted(state.policies.doelen.values(), key=lambda d: d.id)]
+    return JSONResponse(
+        {"beleidsversie": state.policies.versie, "doelen": [d for d in items if d["id"] in allowed]}
+    )
+
+
+async def doel(request: Request) -> Response:
+    """One doel in full: what it may see and why. Policies are no secret: any caller may read."""
+    state: AppState = request.app.state.facade
+    await state.authenticator.authenticate(request.headers.get("authorization"))
+    found = state.policies.get(request.path_params["doel_id"])
+    if found is None:
+        raise Problem(404, "doel-onbekend", "Doel niet gevonden.", "Dit doel bestaat niet.")
+    return JSONResponse(doel_details(found, state.policies))
 
 
 async def healthz(request: Request) -> Response:

@@ -8,6 +8,7 @@ only, so a production configuration cannot carry them by accident.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -50,6 +51,16 @@ class RegisterSettings:
     client_cert: str | None = None
     client_key: str | None = None
     origin_oin: str | None = None
+    brp_headers: dict[str, str | None] = field(default_factory=dict)
+
+
+# BRP gateways read protocollering from headers whose names differ per gateway.
+BRP_HEADER_DEFAULTS: dict[str, str | None] = {
+    "doelbinding": "x-doelbinding",
+    "verwerking": "x-verwerking",
+    "gebruiker": "x-gebruiker",
+    "origin_oin": "x-origin-oin",
+}
 
 
 @dataclass(frozen=True)
@@ -315,6 +326,7 @@ class _Reader:
             "client_cert",
             "client_key",
             "origin_oin",
+            "brp_headers",
         }
         result: list[RegisterSettings] = []
         names: set[str] = set()
@@ -367,9 +379,24 @@ class _Reader:
                     client_cert=self.file(entry, p, "client_cert"),
                     client_key=self.file(entry, p, "client_key"),
                     origin_oin=self.get(entry, p, "origin_oin", str),
+                    brp_headers=self.brp_headers(entry, p + "brp_headers"),
                 )
             )
         return tuple(result)
+
+    def brp_headers(self, entry: dict[str, Any], key: str) -> dict[str, str | None]:
+        """Header names per protocollering value; `""` leaves that header out."""
+        raw = self.table(entry, key, set(BRP_HEADER_DEFAULTS))
+        names = dict(BRP_HEADER_DEFAULTS)
+        for name, value in raw.items():
+            if not isinstance(value, str):
+                self.problem(f"{key}.{name}", 'must be a header name, or "" to leave it out')
+                continue
+            if value and not re.fullmatch(r"[A-Za-z0-9-]{1,64}", value):
+                self.problem(f"{key}.{name}", f"{value!r} is not a valid header name")
+                continue
+            names[name] = value or None
+        return names
 
     def register_auth(self, entry: dict[str, Any], p: str) -> RegisterAuth:
         raw = entry.get("auth", {"type": "none"})

@@ -37,6 +37,7 @@ _DOEL_KEYS = {
     "grondslag",
     "bronnen",
     "zelfbediening",
+    "verplicht",
     "velden",
     "filters",
     "brp",
@@ -125,6 +126,9 @@ def _load_doel(path: Path, raw: bytes, problems: list[str]) -> Doel | None:
     grondslag = checker.text(data, "grondslag")
     bronnen = checker.choices(data, "bronnen", BRON_SOORTEN, required=True) or frozenset()
     zelfbediening = checker.boolean(data, "zelfbediening", default=False)
+    verplicht = checker.choices(data, "verplicht", BRON_SOORTEN, required=False) or frozenset()
+    if verplicht - bronnen:
+        checker.problem("verplicht", f"{sorted(verplicht - bronnen)} are not in bronnen")
 
     brp = data.get("brp", {})
     brp_doelbinding = None
@@ -158,6 +162,7 @@ def _load_doel(path: Path, raw: bytes, problems: list[str]) -> Doel | None:
         contactmomenten=contacten,
         klant=klant,
         zelfbediening=zelfbediening,
+        verplicht=verplicht,
         brp_doelbinding=brp_doelbinding,
         bestand=str(path),
     )

@@ -74,6 +74,7 @@ class Doel:
     contactmomenten: ContactFilters = field(default_factory=ContactFilters)
     klant: KlantFilters = field(default_factory=KlantFilters)
     zelfbediening: bool = False
+    verplicht: frozenset[str] = frozenset()
     brp_doelbinding: str | None = None
     bestand: str = ""
 

@@ -30,6 +30,8 @@ class Plan:
     call_zaken: bool
     call_klanten: bool
     call_contactmomenten: bool
+    zaaktype_needed: bool = True
+    status_needed: bool = True
 
     @property
     def sections(self) -> frozenset[str]:
@@ -65,7 +67,14 @@ def make_plan(doel: Doel, requested: Sequence[str] | None = None) -> Plan:
         # Contactmomenten 1.0 is reached through the klant, so it needs Klanten too.
         call_klanten="klanten" in doel.bronnen and (wants_contact or call_contactmomenten),
         call_contactmomenten=call_contactmomenten,
+        # The zaaktype is needed to show it, and to filter on it.
+        zaaktype_needed=doel.zaken.zaaktypen is not None or _any_under(velden, "zaken.zaaktype"),
+        status_needed=_any_under(velden, "zaken.status"),
     )
+
+
+def _any_under(velden: Iterable[str], prefix: str) -> bool:
+    return any(p == prefix or p.startswith(prefix + ".") for p in velden)
 
 
 def brp_fields(doel: Doel, velden: Iterable[str]) -> tuple[str, ...]:

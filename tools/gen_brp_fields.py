@@ -27,18 +27,29 @@ def main(path: str) -> None:
             node = schemas[node["$ref"].rsplit("/", 1)[1]]
         return node
 
+    def merge(into: dict[str, Any], other: dict[str, Any]) -> dict[str, Any]:
+        # Polymorphic variants share property names with different shapes (the
+        # verblijfadres of an Adres, a Locatie, a VerblijfplaatsBuitenland):
+        # the union of all of them is what a response can hold.
+        for name, sub in other.items():
+            if isinstance(into.get(name), dict) and isinstance(sub, dict):
+                merge(into[name], sub)
+            elif into.get(name) is None:
+                into[name] = sub
+        return into
+
     def properties(node: dict[str, Any], seen: frozenset[str]) -> dict[str, Any]:
         node = resolve(node)
         props: dict[str, Any] = {}
         for part in node.get("allOf", []) + node.get("oneOf", []) + node.get("anyOf", []):
-            props.update(properties(part, seen))
+            merge(props, properties(part, seen))
         mapping = node.get("discriminator", {}).get("mapping", {})
         for ref in mapping.values():
             name = ref.rsplit("/", 1)[1]
             if name not in seen:
-                props.update(properties({"$ref": ref}, seen | {name}))
+                merge(props, properties({"$ref": ref}, seen | {name}))
         for name, prop in node.get("properties", {}).items():
-            props[name] = tree(prop, seen)
+            merge(props, {name: tree(prop, seen)})
         return props
 
     def tree(node: dict[str, Any], seen: frozenset[str]) -> Any:

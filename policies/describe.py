@@ -1,0 +1,155 @@
+"""The policy set in words: as JSON for `/api/v1/doelen` and as a review document.
+
+The review document is what a privacy officer (FG) reads and signs: one section
+per doel with its legal basis, the registers it calls, every field it may
+return (per source) and every record filter, and who may use it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from policies import viewpaths
+from policies.access import AccessRule
+from policies.loader import PolicySet
+from policies.model import Doel
+from policies.plan import make_plan
+
+_SOURCE_OF_SECTION = {
+    "zaken": "Zaken (+ Catalogi)",
+    "contactmomenten": "Contactmomenten",
+}
+
+
+def doel_summary(doel: Doel) -> dict[str, Any]:
+    return {"id": doel.id, "naam": doel.naam, "omschrijving": doel.omschrijving}
+
+
+def doel_details(doel: Doel, policies: PolicySet) -> dict[str, Any]:
+    plan = make_plan(doel)
+    return {
+        **doel_summary(doel),
+        "verwerkingsactiviteit": doel.verwerkingsactiviteit,
+        "grondslag": doel.grondslag,
+        "zelfbediening": doel.zelfbediening,
+        "bronnen": sorted(doel.bronnen),
+        "verplichteBronnen": sorted(doel.verplicht),
+        "velden": list(doel.velden),
+        "altijdMeegeleverd": sorted(
+            p for p in viewpaths.ALWAYS_WITH_RECORD if viewpaths.section_of(p) in doel.sections()
+        ),
+        "brp": {"fields": list(plan.brp_fields), "doelbinding": doel.brp_doelbinding},
+        "filters": {
+            section: values
+            for section, values in _filters(doel).items()
+            if section in doel.sections()
+        },
+        "toegang": _access(doel, policies.toegang),
+        "beleidsversie": policies.versie,
+    }
+
+
+def _filters(doel: Doel) -> dict[str, Any]:
+    z, c, k = doel.zaken, doel.contactmomenten, doel.klant
+    return {
+        "zaken": {
+            "zaaktypen": sorted(z.zaaktypen) if z.zaaktypen is not None else None,
+            "maximaleVertrouwelijkheidaanduiding": z.maximale_vertrouwelijkheid,
+            "rol": z.rol,
+            "afgerondBinnenDagen": z.afgerond_binnen_dagen,
+        },
+        "contactmomenten": {
+            "vertrouwelijkeUitsluiten": c.vertrouwelijke_uitsluiten,
+            "kanalen": sorted(c.kanalen) if c.kanalen is not None else None,
+            "periodeDagen": c.periode_dagen,
+        },
+        "klant": {"alleenBinnenlandsAdres": k.alleen_binnenlands_adres},
+    }
+
+
+def _access(doel: Doel, rules: tuple[AccessRule, ...]) -> list[dict[str, str]]:
+    granted = []
+    for rule in rules:
+        if doel.id in rule.doelen:
+            granted.append({"scope": rule.scope} if rule.scope else {"rol": rule.rol or ""})
+    return granted
+
+
+def review_document(policies: PolicySet) -> str:
+    """A Markdown document of the whole policy set, for review and sign-off."""
+    lines = [
+        "# Doelbinding van de klantbeeld-façade: beoordelingsdocument",
+        "",
+        f"Beleidsversie: `{policies.versie}` (hash van de doel- en toegangsbestanden; "
+        "staat in elk antwoord en elk verwerkingsrecord).",
+        "",
+        "Wat niet in een doel staat, wordt niet geleverd (deny by default). Vertrouwelijkheids"
+        "kenmerken reizen altijd mee met het record waar ze bij horen. Registers die een doel "
+        "niet nodig heeft, worden niet bevraagd.",
+        "",
+        "| doel | naam | bronnen | zelfbediening |",
+        "|---|---|---|---|",
+    ]
+    for doel in sorted(policies.doelen.values(), key=lambda d: d.id):
+        lines.append(
+            f"| [{doel.id}](#{doel.id}) | {doel.naam} | {', '.join(sorted(doel.bronnen))} | "
+            f"{'ja' if doel.zelfbediening else 'nee'} |"
+        )
+    for doel in sorted(policies.doelen.values(), key=lambda d: d.id):
+        lines += ["", *_doel_section(doel_details(doel, policies))]
+    return "\n".join(lines) + "\n"
+
+
+def _doel_section(d: dict[str, Any]) -> list[str]:
+    f = d["filters"]
+    toegang = ", ".join(
+        f"scope `{r['scope']}`" if "scope" in r else f"rol `{r['rol']}`" for r in d["toegang"]
+    )
+    zelf = "ja — alleen het eigen BSN uit het token" if d["zelfbediening"] else "nee"
+    fields = ", ".join(f"`{x}`" for x in d["brp"]["fields"]) or "— (BRP niet bevraagd)"
+    lines = [
+        f'<a id="{d["id"]}"></a>',
+        f"## {d['naam']} (`{d['id']}`)",
+        "",
+        " ".join(d["omschrijving"].split()),
+        "",
+        f"- **Grondslag:** {d['grondslag']}",
+        f"- **Verwerkingsactiviteit:** {d['verwerkingsactiviteit']}",
+        f"- **Gebruikt door:** {toegang or 'niemand (geen toegangsregel)'}",
+        f"- **Zelfbediening:** {zelf}",
+        f"- **Bevraagde registers:** {', '.join(d['bronnen'])}",
+        f"- **Verplichte registers:** {', '.join(d['verplichteBronnen']) or 'geen'}",
+        f"- **BRP x-doelbinding:** {d['brp']['doelbinding'] or '—'}; **BRP fields:** {fields}",
+        "",
+        "| veld in het klantbeeld | bron |",
+        "|---|---|",
+    ]
+    for path in d["velden"]:
+        lines.append(f"| `{path}` | {_source_of(path)} |")
+    for path in d["altijdMeegeleverd"]:
+        lines.append(f"| `{path}` | {_source_of(path)} (altijd mee met het record) |")
+    lines += ["", "| filter | waarde |", "|---|---|"]
+    for section, values in f.items():
+        for name, value in values.items():
+            lines.append(f"| {section}.{name} | {_words(value)} |")
+    lines += ["", "Akkoord FG: ______________________  Datum: ____________"]
+    return lines
+
+
+def _source_of(path: str) -> str:
+    section = viewpaths.section_of(path)
+    if section == "klant":
+        return "BRP" if viewpaths.is_brp_path(path) else "Klanten / Klantinteracties"
+    return _SOURCE_OF_SECTION[section]
+
+
+def _words(value: Any) -> str:
+    if value is None:
+        return "geen beperking"
+    if value is True:
+        return "ja"
+    if value is False:
+        return "nee"
+    if isinstance(value, list):
+        return ", ".join(value)
+    return str(value)
