@@ -1,0 +1,309 @@
+"""Property: whatever the registers send and whatever the doel, nothing outside the doel leaves.
+
+Hypothesis generates a doel (a random allow-list and random record filters) and
+a world of register answers shaped like the specs but salted with fields the
+façade does not know, nested extras, records of other people and records that
+fail the filters. The registers are respx routes; the app is the real one.
+Every answer must hold only allowed paths, and only records that pass the
+doel's filters and belong to the person.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+import httpx
+import respx
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from facade.app import create_app
+from policies.access import AccessRule
+from policies.filters import contact_allowed, zaak_allowed
+from policies.loader import PolicySet
+from policies.model import (
+    VERTROUWELIJKHEIDAANDUIDINGEN,
+    ContactFilters,
+    Doel,
+    KlantFilters,
+    ZaakFilters,
+)
+from policies.paths import covers
+from policies.projection import delivered_paths
+from policies.viewpaths import ALWAYS_WITH_RECORD
+from tests.facade.conftest import caller_token, demo_settings
+
+BSN = "999993653"
+OTHER_BSN = "999990068"
+R = "http://registers"
+ZAKEN, CATALOGI = f"{R}/zaken/api/v1", f"{R}/catalogi/api/v1"
+KLANTEN, CM = f"{R}/klanten/api/v1", f"{R}/contactmomenten/api/v1"
+TODAY = date.today()
+ZAAKTYPEN = ("ZT-A", "ZT-B", "ZT-C")
+KANALEN = ("telefoon", "e-mail", "balie")
+
+KLANT_PATHS = [
+    "klant.burgerservicenummer", "klant.naam", "klant.naam.volledigeNaam", "klant.geboorte",
+    "klant.verblijfplaats.verblijfadres.postcode", "klant.partners.naam", "klant.emailadressen",
+    "klant.telefoonnummers.nummer", "klant.overlijden",
+]  # fmt: skip
+ZAAK_PATHS = [
+    "zaken.omschrijving", "zaken.toelichting", "zaken.zaaktype", "zaken.zaaktype.omschrijving",
+    "zaken.status", "zaken.status.statustekst", "zaken.startdatum", "zaken.einddatum",
+]  # fmt: skip
+CONTACT_PATHS = ["contactmomenten.tekst", "contactmomenten.initiatiefnemer"]
+
+EXTRA = st.dictionaries(
+    st.sampled_from(
+        ["stiekem", "bsn", "_intern", "naam", "omschrijving", "volledigeNaam", "postcode", "extra"]
+    ),
+    st.text(max_size=4) | st.integers() | st.dictionaries(st.just("diep"), st.text(max_size=3)),
+    max_size=3,
+)
+
+
+@st.composite
+def doelen(draw: st.DrawFn) -> Doel:
+    velden = set(draw(st.lists(st.sampled_from(KLANT_PATHS), max_size=5)))
+    if draw(st.booleans()):
+        # Identity of each record is needed to check the filters from outside.
+        velden |= {"zaken.identificatie", *draw(st.lists(st.sampled_from(ZAAK_PATHS), max_size=4))}
+    if draw(st.booleans()):
+        velden |= {"contactmomenten.datum", "contactmomenten.kanaal"}
+        velden |= set(draw(st.lists(st.sampled_from(CONTACT_PATHS), max_size=2)))
+    if not velden:
+        velden = {"klant.naam"}
+    optional = st.none()
+    return Doel(
+        id="eigenschap",
+        naam="Eigenschap",
+        omschrijving="Gegenereerd doel",
+        verwerkingsactiviteit="https://register.example/va/1",
+        grondslag="AVG art. 6 lid 1 sub e",
+        bronnen=frozenset({"brp", "zaken", "klanten", "contactmomenten"}),
+        velden=tuple(sorted(velden)),
+        zaken=ZaakFilters(
+            zaaktypen=draw(optional | st.frozensets(st.sampled_from(ZAAKTYPEN), min_size=1)),
+            maximale_vertrouwelijkheid=draw(
+                optional | st.sampled_from(VERTROUWELIJKHEIDAANDUIDINGEN)
+            ),
+            afgerond_binnen_dagen=draw(optional | st.integers(1, 400)),
+        ),
+        contactmomenten=ContactFilters(
+            vertrouwelijke_uitsluiten=draw(st.booleans()),
+            kanalen=draw(optional | st.frozensets(st.sampled_from(KANALEN), min_size=1)),
+            periode_dagen=draw(optional | st.integers(1, 400)),
+        ),
+        klant=KlantFilters(),
+    )
+
+
+@dataclass
+class World:
+    persoon: dict[str, Any]
+    zaken: list[dict[str, Any]]
+    rollen: list[dict[str, Any]]
+    klanten: list[dict[str, Any]]
+    contactmomenten: list[dict[str, Any]]
+
+
+def day(offset: int) -> str:
+    return (TODAY - timedelta(days=offset)).isoformat()
+
+
+@st.composite
+def worlds(draw: st.DrawFn) -> World:
+    persoon = {
+        "burgerservicenummer": BSN,
+        "naam": {"volledigeNaam": "Jan Jansen", "voornamen": "Jan", **draw(EXTRA)},
+        "geboorte": {"datum": {"type": "Datum", "datum": "1980-01-01"}, **draw(EXTRA)},
+        "verblijfplaats": {"type": "Adres", "verblijfadres": {"postcode": "1234AB", **draw(EXTRA)}},
+        "partners": [{"naam": {"voornamen": "Piet"}, "burgerservicenummer": OTHER_BSN}],
+        "geheimhoudingPersoonsgegevens": draw(st.booleans()),
+        **draw(EXTRA),
+    }
+    zaken, rollen = [], []
+    for i in range(draw(st.integers(0, 6))):
+        url = f"{ZAKEN}/zaken/z{i}"
+        mine = draw(st.booleans()) or i == 0
+        zaken.append(
+            {
+                "url": url,
+                "uuid": f"z{i}",
+                "identificatie": f"ZAAK-{i}",
+                "bronorganisatie": "002220647",
+                "omschrijving": f"zaak {i}",
+                "toelichting": "interne notitie",
+                "zaaktype": f"{CATALOGI}/zaaktypen/{draw(st.sampled_from(ZAAKTYPEN))}",
+                "status": f"{ZAKEN}/statussen/s{i}",
+                "startdatum": day(draw(st.integers(0, 900))),
+                "einddatum": draw(st.none() | st.integers(0, 900).map(day)),
+                "vertrouwelijkheidaanduiding": draw(st.sampled_from(VERTROUWELIJKHEIDAANDUIDINGEN)),
+                "_expand": {},
+                **draw(EXTRA),
+            }
+        )
+        rollen.append(
+            {
+                "zaak": url,
+                "omschrijvingGeneriek": "initiator",
+                "betrokkeneIdentificatie": {"inpBsn": BSN if mine else OTHER_BSN},
+            }
+        )
+    klanten = [
+        {
+            "url": f"{KLANTEN}/klanten/k1",
+            "emailadres": "jan@example.nl",
+            "telefoonnummer": "0612345678",
+            "subjectIdentificatie": {"inpBsn": BSN},
+            **draw(EXTRA),
+        },
+        {
+            "url": f"{KLANTEN}/klanten/k2",
+            "emailadres": "ander@example.nl",
+            "subjectIdentificatie": {"inpBsn": OTHER_BSN},
+        },
+    ]
+    contactmomenten = [
+        {
+            "url": f"{CM}/contactmomenten/c{i}",
+            "registratiedatum": f"{day(draw(st.integers(0, 900)))}T10:00:00Z",
+            "kanaal": draw(st.sampled_from(KANALEN)),
+            "tekst": "gespreksnotitie",
+            "initiatiefnemer": "klant",
+            "objectcontactmomenten": [],
+            **draw(EXTRA),
+        }
+        for i in range(draw(st.integers(0, 4)))
+    ]
+    return World(persoon, zaken, rollen, klanten, contactmomenten)
+
+
+def page(results: list[dict[str, Any]]) -> httpx.Response:
+    return httpx.Response(
+        200, json={"count": len(results), "next": None, "previous": None, "results": results}
+    )
+
+
+def router_for(world: World) -> respx.Router:
+    router = respx.Router(assert_all_called=False)
+    brp = f"{R}/haalcentraal/api/brp/personen"
+    router.post(brp).mock(return_value=httpx.Response(200, json={"personen": [world.persoon]}))
+    router.get(f"{ZAKEN}/zaken").mock(return_value=page(world.zaken))
+    router.get(f"{ZAKEN}/rollen").mock(return_value=page(world.rollen))
+    router.get(url__regex=rf"{ZAKEN}/statussen/.+").mock(
+        return_value=httpx.Response(
+            200,
+            json={
+                "statustype": f"{CATALOGI}/statustypen/st",
+                "datumStatusGezet": "2025-01-01",
+                "stiekem": "x",
+            },
+        )
+    )
+    router.get(f"{CATALOGI}/statustypen/st").mock(
+        return_value=httpx.Response(
+            200,
+            json={
+                "omschrijving": "Open",
+                "statustekst": "Loopt",
+                "isEindstatus": False,
+                "extra": {"x": 1},
+            },
+        )
+    )
+    for zaaktype in ZAAKTYPEN:
+        router.get(f"{CATALOGI}/zaaktypen/{zaaktype}").mock(
+            return_value=httpx.Response(
+                200,
+                json={
+                    "identificatie": zaaktype,
+                    "omschrijving": f"type {zaaktype}",
+                    "stiekem": "x",
+                },
+            )
+        )
+    router.get(f"{KLANTEN}/klanten").mock(return_value=page(world.klanten))
+    links = [
+        {
+            "url": f"{CM}/klantcontactmomenten/l{i}",
+            "klant": f"{KLANTEN}/klanten/k1",
+            "contactmoment": c["url"],
+            "rol": "gesprekspartner",
+        }
+        for i, c in enumerate(world.contactmomenten)
+    ]
+    router.get(f"{CM}/klantcontactmomenten").mock(return_value=page(links))
+    for contact in world.contactmomenten:
+        router.get(contact["url"]).mock(return_value=httpx.Response(200, json=contact))
+    return router
+
+
+async def klantbeeld(doel: Doel, world: World) -> dict[str, Any]:
+    policies = PolicySet(
+        doelen={doel.id: doel},
+        toegang=(AccessRule(scope="eigenschap", rol=None, doelen=frozenset({doel.id})),),
+        versie="sha256:test",
+    )
+    router = router_for(world)
+
+    def client_factory(_: Any) -> httpx.AsyncClient:
+        return httpx.AsyncClient(transport=httpx.MockTransport(router.async_handler))
+
+    app = create_app(demo_settings(), policies=policies, client_factory=client_factory)
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://facade"
+    ) as client:
+        response = await client.post(
+            "/api/v1/klantbeeld",
+            json={"burgerservicenummer": BSN},
+            headers={
+                "Authorization": f"Bearer {caller_token('eigenschap')}",
+                "X-Doelbinding": doel.id,
+            },
+        )
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(doel=doelen(), world=worlds())
+def test_no_path_outside_the_doel_and_no_record_outside_its_filters_ever_leaves(
+    doel: Doel, world: World
+) -> None:
+    view = asyncio.run(klantbeeld(doel, world))
+    data = {k: view[k] for k in ("klant", "zaken", "contactmomenten") if k in view}
+
+    allowed = set(doel.velden) | ALWAYS_WITH_RECORD
+    for path in delivered_paths(data):
+        if path in ("zaken", "contactmomenten"):
+            continue  # an empty section
+        assert any(covers(a, path) for a in allowed), path
+
+    text = json.dumps(view)
+    for secret in (
+        "interne notitie" if "zaken.toelichting" not in doel.velden else None,
+        "ander@example.nl",
+        OTHER_BSN,
+        '"stiekem"',
+        '"diep"',
+        "_intern",
+    ):
+        if secret:
+            assert secret not in text, secret
+
+    by_id = {z["identificatie"]: z for z in world.zaken}
+    mine = {r["zaak"] for r in world.rollen if r["betrokkeneIdentificatie"]["inpBsn"] == BSN}
+    for shown in view.get("zaken", []):
+        raw = by_id[shown["identificatie"]]
+        assert raw["url"] in mine
+        zaaktype = raw["zaaktype"].rsplit("/", 1)[1]
+        as_view = {**raw, "zaaktype": {"identificatie": zaaktype}}
+        assert zaak_allowed(as_view, doel.zaken, TODAY)
+    for shown in view.get("contactmomenten", []):
+        as_view = {"datum": shown["datum"], "kanaal": shown["kanaal"], "vertrouwelijk": False}
+        assert contact_allowed(as_view, doel.contactmomenten, TODAY)
