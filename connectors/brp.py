@@ -3,6 +3,12 @@
 The BSN travels in the POST body, never in a URL. The fields are pushed down
 (`fields`), so the BRP itself trims the answer to the doel. A municipal BRP
 gateway logs each lookup from the protocollering headers sent here.
+
+`burgerservicenummer` is always among the fields asked, whatever the doel: it
+is the lookup key, so it reveals nothing the caller did not send, and the BRP
+returns it only when asked. The answer is accepted only when its persoon
+carries exactly the BSN asked; a persoon with another BSN, or without one, is
+refused (`andere-persoon`), so one person's data can never pass as another's.
 """
 
 from __future__ import annotations
@@ -47,11 +53,16 @@ class BrpProtocolHeaders:
     origin_oin: str | None = "x-origin-oin"
 
     def for_call(self, ctx: CallContext) -> dict[str, str | bytes]:
-        """The headers for one call: each only when both its name and value are set."""
+        """The headers for one call: each only when both its name and value are set.
+
+        `x-gebruiker` names the user as the caller states them (for the
+        gateway's protocollering, a name a person can read), falling back to
+        the authenticated user.
+        """
         pairs = (
             (self.doelbinding, ctx.brp_doelbinding),
             (self.verwerking, ctx.verwerking),
-            (self.gebruiker, ctx.gebruiker),
+            (self.gebruiker, ctx.gebruiker_weergave or ctx.gebruiker),
             (self.origin_oin, ctx.origin_oin),
         )
         return {name: _header_value(value) for name, value in pairs if name and value}
@@ -64,13 +75,16 @@ def _header_value(value: str) -> str | bytes:
     return value if value.isascii() else value.encode()
 
 
+# Always asked: without it in the answer, the persoon cannot be checked to be the one asked.
+KEY_FIELD = "burgerservicenummer"
+
+
 def requestable_fields(fields: Sequence[str]) -> list[str]:
-    """The fields to ask for: automatic ones (and paths inside them) dropped, no duplicates."""
-    kept: dict[str, None] = {}
-    for field in fields:
-        if field.split(".", 1)[0] not in AUTOMATIC_FIELDS:
-            kept[field] = None
-    return list(kept)
+    """The fields to ask for: automatic ones (and paths inside them) dropped, no duplicates.
+
+    Sorted, as the plan gives them, so one doel always sends one `fields` body.
+    """
+    return sorted({field for field in fields if field.split(".", 1)[0] not in AUTOMATIC_FIELDS})
 
 
 class BrpConnector:
@@ -89,7 +103,7 @@ class BrpConnector:
         body = {
             "type": "RaadpleegMetBurgerservicenummer",
             "burgerservicenummer": [bsn],
-            "fields": requested,
+            "fields": requestable_fields([*requested, KEY_FIELD]),
         }
         answer = await self.upstream.post_json(
             "personen", ctx, body, headers=self.protocol_headers.for_call(ctx)
@@ -106,7 +120,8 @@ def _the_persoon(answer: Any, bsn: str) -> Persoon | None:
     persoon = personen[0]
     if not isinstance(persoon, dict):
         raise UpstreamError("De BRP gaf een antwoord in een onbekende vorm.", code="ongeldige-vorm")
-    if "burgerservicenummer" in persoon and persoon["burgerservicenummer"] != bsn:
-        # Never show one person's data as another's; and never quote either BSN.
-        raise UpstreamError("De BRP gaf een andere persoon terug.", code="andere-persoon")
+    if persoon.get(KEY_FIELD) != bsn:
+        # Never show one person's data as another's; a persoon without a BSN
+        # cannot be shown to be the one asked. And never quote either BSN.
+        raise UpstreamError("De BRP gaf niet de gevraagde persoon terug.", code="andere-persoon")
     return persoon

@@ -16,7 +16,7 @@ from typing import Any
 from cachetools import TTLCache
 
 from connectors.context import CallContext
-from connectors.errors import UpstreamError
+from connectors.errors import UpstreamError, UpstreamTimeout
 from connectors.http import Upstream
 
 CatalogiObject = dict[str, Any]
@@ -28,6 +28,11 @@ class CatalogiResolver:
     Identical concurrent lookups share one upstream call (single flight): a page
     of 100 zaken of one zaaktype costs one call, not 100. Failures are not
     cached; the next lookup tries again.
+
+    Each shared call has its own deadline (`timeout_seconds`), shorter than the
+    zaken source's: a hanging Catalogi then costs the zaken their zaaktype and
+    status texts, not the whole zaken section. At the deadline the call itself
+    is cancelled and every waiter gets an `UpstreamTimeout`.
     """
 
     def __init__(
@@ -37,8 +42,10 @@ class CatalogiResolver:
         ttl_seconds: float = 3600,
         maxsize: int = 2048,
         clock: Callable[[], float] = time.monotonic,
+        timeout_seconds: float = 1.0,
     ) -> None:
         self.upstreams = list(upstreams)
+        self.timeout_seconds = timeout_seconds
         self._cache: TTLCache[str, CatalogiObject] = TTLCache(
             maxsize=maxsize, ttl=ttl_seconds, timer=clock
         )
@@ -58,7 +65,7 @@ class CatalogiResolver:
         if task is None:
             # The first caller's ctx signs the shared call; Catalogi reads are
             # not personal, so whose name is on the token does not matter here.
-            task = asyncio.create_task(self._fetch(url, ctx))
+            task = asyncio.create_task(self._fetch_in_time(url, ctx))
             self._in_flight[url] = task
             task.add_done_callback(self._forget)
         # shield: one waiter being cancelled (its deadline) must not cancel the
@@ -69,6 +76,15 @@ class CatalogiResolver:
         for url, running in list(self._in_flight.items()):
             if running is task:
                 del self._in_flight[url]
+
+    async def _fetch_in_time(self, url: str, ctx: CallContext) -> CatalogiObject:
+        # The deadline lives inside the shared task, not in a waiter: when it
+        # passes, the upstream call is cancelled rather than left running.
+        try:
+            async with asyncio.timeout(self.timeout_seconds):
+                return await self._fetch(url, ctx)
+        except TimeoutError:
+            raise UpstreamTimeout() from None
 
     async def _fetch(self, url: str, ctx: CallContext) -> CatalogiObject:
         upstream = self._owner(url)

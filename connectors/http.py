@@ -17,7 +17,7 @@ import re
 import ssl
 from collections.abc import AsyncGenerator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 from urllib.parse import urlsplit
 
 import aiohttp
@@ -254,7 +254,7 @@ class Upstream:
         body: Any = None
         if content_type in JSON_TYPES:
             try:
-                body = json.loads(raw)
+                body = json.loads(raw, parse_constant=_refuse_constant)
             except ValueError:
                 body = None
                 if 200 <= status < 300:
@@ -268,6 +268,12 @@ class Upstream:
         if 200 <= status < 300:
             return body
         raise _status_error(status, body)
+
+
+def _refuse_constant(name: str) -> NoReturn:
+    # `NaN` and `Infinity` are not JSON (RFC 8259), though Python reads them;
+    # let through, they would fail the façade's own JSON answer later, as a 500.
+    raise ValueError("Geen JSON-getal.")
 
 
 def _transport_error(exc: httpx.HTTPError, title: str) -> UpstreamError:

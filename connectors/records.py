@@ -86,11 +86,15 @@ class ZakenResult:
     `UpstreamTimeout` when it was a timeout). The zaken are still there, with
     the zaaktype/status fields that needed Catalogi left None: report a
     `catalogi` bron as `fout`/`timeout`, the zaken bron stays `ok`.
+    `catalogi_geraadpleegd`: at least one Catalogi lookup was made (a cache hit
+    counts). False when no zaak needed one (none found, everything expanded,
+    zaaktype and status not asked): report a `catalogi` bron as `niet-gevraagd`.
     """
 
     zaken: list[Zaak]
     afgekapt: bool = False
     catalogi_fout: UpstreamError | None = None
+    catalogi_geraadpleegd: bool = False
 
 
 @dataclass

@@ -51,6 +51,7 @@ class _Lookup:
     """What one `zaken()` call learned beside the zaken themselves."""
 
     catalogi_fout: UpstreamError | None = None
+    catalogi_geraadpleegd: bool = False
 
     def catalogi_failed(self, error: UpstreamError) -> None:
         if self.catalogi_fout is None:
@@ -126,7 +127,10 @@ class ZakenConnector:
         zaken = [zaak for task in lookups if (zaak := task.result()) is not None]
         zaken.sort(key=_newest_first, reverse=True)
         return ZakenResult(
-            zaken, afgekapt=afgekapt or rollen_afgekapt, catalogi_fout=lookup.catalogi_fout
+            zaken,
+            afgekapt=afgekapt or rollen_afgekapt,
+            catalogi_fout=lookup.catalogi_fout,
+            catalogi_geraadpleegd=lookup.catalogi_geraadpleegd,
         )
 
     def _zaken_params(
@@ -245,6 +249,8 @@ class ZakenConnector:
         }
 
     async def _from_catalogi(self, url: str, ctx: CallContext, lookup: _Lookup) -> dict[str, Any]:
+        # Consulted even when the cache answers: the view still shows Catalogi data.
+        lookup.catalogi_geraadpleegd = True
         try:
             return await self.catalogi.get(url, ctx)
         except UpstreamError as error:

@@ -11,12 +11,13 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp
 
 from facade import routes
 from facade.callers import CallerAuthenticator
 from facade.klantbeeld import KlantbeeldService
-from facade.problems import API_VERSION, Problem, ProblemResponse
+from facade.middleware import ApiHeaders, ErrorShield
+from facade.problems import Problem, ProblemResponse, internal_error
 from facade.registers import ClientFactory, build_registers, default_client
 from facade.settings import Settings
 from facade.state import AppState
@@ -65,33 +66,12 @@ def create_app(
     # NL API Design Rules: no trailing-slash redirects, a trailing slash is a 404.
     app.router.redirect_slashes = False
     app.state.facade = state
-    return ApiVersionHeader(app)
-
-
-class ApiVersionHeader:
-    """`API-Version` on every response, errors included (NL API Design Rules)."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    def __getattr__(self, name: str) -> object:
-        return getattr(self.app, name)
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        async def send_with_header(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                headers.append((b"api-version", API_VERSION.encode()))
-                headers.append((b"x-content-type-options", b"nosniff"))
-                message = {**message, "headers": headers}
-            await send(message)
-
-        await self.app(scope, receive, send_with_header if scope["type"] == "http" else send)
+    return ErrorShield(ApiHeaders(app))
 
 
 async def _problem_handler(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, Problem)
-    return ProblemResponse(exc, instance=request.url.path)
+    return ProblemResponse(exc)
 
 
 async def _http_exception_handler(request: Request, exc: Exception) -> Response:
@@ -110,16 +90,9 @@ async def _http_exception_handler(request: Request, exc: Exception) -> Response:
         problem = Problem(
             exc.status_code, "http-fout", "Fout.", "Het verzoek kon niet worden verwerkt."
         )
-    return ProblemResponse(problem, instance=request.url.path)
+    return ProblemResponse(problem)
 
 
 async def _unexpected_handler(request: Request, exc: Exception) -> Response:
-    # The type only: an exception message may quote personal data.
-    log.error("unhandled error", extra={"error": type(exc).__name__})
-    problem = Problem(
-        500,
-        "interne-fout",
-        "Interne fout.",
-        "Er ging iets mis in de façade; probeer het later opnieuw.",
-    )
-    return ProblemResponse(problem, instance=request.url.path)
+    # Starlette re-raises after this; ErrorShield logs the type and swallows it.
+    return ProblemResponse(internal_error())

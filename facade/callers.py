@@ -35,6 +35,7 @@ class Caller:
 class CallerAuthenticator:
     JWKS_TTL_SECONDS = 600
     JWKS_MIN_REFRESH_SECONDS = 30
+    JWKS_TIMEOUT_SECONDS = 2.0
 
     def __init__(self, settings: CallerAuthSettings, http: httpx.AsyncClient | None = None) -> None:
         self.settings = settings
@@ -90,33 +91,39 @@ class CallerAuthenticator:
         if self._public_key is not None:
             return self._public_key
         jwks = await self._jwks_set(force=False)
-        key = _find_key(jwks, kid)
+        key = _find_key(jwks, kid, alg)
         if key is None:
             # A rotated key at the identity provider: refetch once, rate limited.
             jwks = await self._jwks_set(force=True)
-            key = _find_key(jwks, kid)
+            key = _find_key(jwks, kid, alg)
         if key is None:
             raise unauthorized("Het token is ondertekend met een onbekende sleutel.")
         return key
 
     async def _jwks_set(self, force: bool) -> jwt.PyJWKSet | None:
+        # One fetch at a time, and after any attempt (success or failure) none
+        # for JWKS_MIN_REFRESH_SECONDS: an identity provider that is down must
+        # cost each request at most one short wait, not a queue of fetches.
         async with self._jwks_lock:
             age = time.monotonic() - self._jwks_fetched
-            stale = self._jwks is None or age > self.JWKS_TTL_SECONDS
-            if (force and age > self.JWKS_MIN_REFRESH_SECONDS) or stale:
-                self._jwks = await self._fetch_jwks()
+            due = self._jwks is None or age > self.JWKS_TTL_SECONDS or force
+            if due and (self._jwks_fetched == 0.0 or age > self.JWKS_MIN_REFRESH_SECONDS):
                 self._jwks_fetched = time.monotonic()
+                self._jwks = await self._fetch_jwks() or self._jwks
             return self._jwks
 
     async def _fetch_jwks(self) -> jwt.PyJWKSet | None:
         assert self.settings.jwks_url
-        client = self._http or httpx.AsyncClient(timeout=5.0)
+        client = self._http or httpx.AsyncClient(timeout=self.JWKS_TIMEOUT_SECONDS)
         try:
             response = await client.get(self.settings.jwks_url)
             response.raise_for_status()
-            return jwt.PyJWKSet.from_dict(response.json())
+            document = response.json()
+            if not isinstance(document, dict):
+                return None
+            return jwt.PyJWKSet.from_dict(document)
         except (httpx.HTTPError, ValueError, jwt.PyJWTError):
-            return self._jwks
+            return None
         finally:
             if self._http is None:
                 await client.aclose()
@@ -133,12 +140,21 @@ class CallerAuthenticator:
         )
 
 
-def _find_key(jwks: jwt.PyJWKSet | None, kid: str | None) -> Any:
+_KEY_TYPE = {"RS": "RSA", "PS": "RSA", "ES": "EC"}
+
+
+def _find_key(jwks: jwt.PyJWKSet | None, kid: str | None, alg: str) -> Any:
+    """The signing key for this token: matching `kid`, meant for signatures, of the alg's type."""
     if jwks is None:
         return None
     for key in jwks.keys:
-        if kid is None or key.key_id == kid:
-            return key.key
+        if kid is not None and key.key_id != kid:
+            continue
+        if key.public_key_use not in (None, "sig"):
+            continue
+        if key.key_type != _KEY_TYPE.get(alg[:2]):
+            continue
+        return key.key
     return None
 
 

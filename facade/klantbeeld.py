@@ -26,9 +26,8 @@ from facade.view import (
     klant_section,
     merge_contacten,
     merge_zaken,
-    zaak_view,
 )
-from policies.filters import contact_allowed, zaak_allowed
+from policies.filters import contact_allowed, klant_filtered, zaak_allowed
 from policies.plan import Plan
 from policies.projection import allowed_tree, project
 
@@ -167,9 +166,11 @@ class KlantbeeldService:
             persoon = next((o.value for o in brp if o.status == "ok"), None)
             klant_records = [k for o in klanten if o.status == "ok" for k in o.value.klanten]
             klant = klant_section(persoon, klant_records)
-            view["klant"] = None if klant is None else project(klant, tree.get("klant"))
+            if klant is not None:
+                klant = project(klant_filtered(klant, doel.klant), tree.get("klant"))
+            view["klant"] = klant
         zaak_records = [
-            zaak_view(z)
+            dict(z)
             for o in zaken
             if o.status == "ok"
             for z in o.value.zaken
@@ -232,12 +233,13 @@ async def _run_source(
         return Outcome(register, "niet-gevonden", took())
     afgekapt = bool(getattr(value, "afgekapt", False))
     if isinstance(value, KlantenResult) and not value.klanten:
-        return Outcome(register, "niet-gevonden", took(), value=value)
+        return Outcome(register, "niet-gevonden", took(), value=value, afgekapt=value.afgekapt)
     return Outcome(register, "ok", took(), value=value, afgekapt=afgekapt)
 
 
 def _catalogi_outcome(register: Register, zaken: list[Outcome]) -> Outcome:
-    consulted = [o for o in zaken if o.status == "ok"]
+    """Catalogi is consulted on behalf of zaken; it reports what those look-ups met."""
+    consulted = [o for o in zaken if o.status == "ok" and o.value.catalogi_geraadpleegd]
     if not consulted:
         return Outcome(register, "niet-gevraagd")
     duur = max(o.duur_ms for o in consulted)

@@ -32,7 +32,7 @@ class Problem(Exception):
     invalid_params: list[InvalidParam] = field(default_factory=list)
     headers: dict[str, str] = field(default_factory=dict)
 
-    def body(self, instance: str | None = None) -> dict[str, Any]:
+    def body(self) -> dict[str, Any]:
         body: dict[str, Any] = {
             "type": PROBLEM_TYPE_BASE + self.code,
             "code": self.code,
@@ -40,8 +40,6 @@ class Problem(Exception):
             "status": self.status,
             "detail": self.detail,
         }
-        if instance:
-            body["instance"] = instance
         if self.invalid_params:
             body["invalidParams"] = self.invalid_params
         return body
@@ -50,9 +48,9 @@ class Problem(Exception):
 class ProblemResponse(Response):
     media_type = "application/problem+json"
 
-    def __init__(self, problem: Problem, instance: str | None = None) -> None:
+    def __init__(self, problem: Problem) -> None:
         super().__init__(
-            content=json.dumps(problem.body(instance), ensure_ascii=False).encode(),
+            content=json.dumps(problem.body(), ensure_ascii=False).encode(),
             status_code=problem.status,
             headers={"Cache-Control": "no-store", **problem.headers},
         )
@@ -89,3 +87,12 @@ def forbidden(detail: str, params: list[InvalidParam] | None = None) -> Problem:
 def unavailable(code: str, detail: str, retry_after: int | None = None) -> Problem:
     headers = {"Retry-After": str(retry_after)} if retry_after is not None else {}
     return Problem(503, code, "Dienst tijdelijk niet beschikbaar.", detail, headers=headers)
+
+
+def internal_error() -> Problem:
+    return Problem(
+        500,
+        "interne-fout",
+        "Interne fout.",
+        "Er ging iets mis in de façade; probeer het later opnieuw.",
+    )

@@ -49,7 +49,6 @@ class Registers:
     zaken: list[tuple[Register, ZakenConnector]] = field(default_factory=list)
     klanten: list[tuple[Register, KlantenConnector]] = field(default_factory=list)
     contactmomenten: list[tuple[Register, ContactmomentenConnector]] = field(default_factory=list)
-    catalogi: list[Register] = field(default_factory=list)
 
     async def aclose(self) -> None:
         clients = {id(r.upstream.client): r.upstream.client for r in self.all}
@@ -70,11 +69,14 @@ def build_registers(
             max_response_bytes=config.max_response_bytes,
         )
         registers.all.append(Register(config, upstream))
-    registers.catalogi = [r for r in registers.all if r.soort == "catalogi"]
     # One resolver, one cache: zaaktypen are shared between zaaksystemen of one
     # municipality, and a zaken register may serve its Catalogi itself (Open Zaak).
+    # A Catalogi lookup gets the catalogi register's own deadline, so a slow
+    # Catalogi costs the zaaktype and status fields, not the zaken themselves.
+    catalogi_deadlines = [r.settings.deadline_ms for r in registers.all if r.soort == "catalogi"]
     catalogi = CatalogiResolver(
-        [r.upstream for r in registers.all if r.soort in ("catalogi", "zaken")]
+        [r.upstream for r in registers.all if r.soort in ("catalogi", "zaken")],
+        timeout_seconds=min(catalogi_deadlines, default=1000) / 1000,
     )
     for register in registers.all:
         config = register.settings

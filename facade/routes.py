@@ -84,17 +84,23 @@ async def healthz(request: Request) -> Response:
 
 
 def _call_context(caller: Caller, verzoek: KlantbeeldRequest) -> CallContext:
+    """Who the registers' own audit sees.
+
+    The authenticated identity (the token's subject) is the `user_id`; the user
+    the caller states in `X-Gebruiker` only names it (`user_representation`,
+    the BRP gateway's `x-gebruiker`). For self-service both are the agreed
+    placeholder, never the BSN from the token.
+    """
     if verzoek.doel.zelfbediening:
-        # The user of a self-service lookup is the resident; upstreams get the
-        # agreed placeholder, never the BSN from the token.
         return CallContext(
             gebruiker=SELF_SERVICE_USER,
             gebruiker_weergave=SELF_SERVICE_USER,
             verwerking=verzoek.verwerking,
         )
-    gebruiker = verzoek.gebruiker or caller.subject
     return CallContext(
-        gebruiker=gebruiker, gebruiker_weergave=gebruiker, verwerking=verzoek.verwerking
+        gebruiker=caller.subject,
+        gebruiker_weergave=verzoek.gebruiker or caller.subject,
+        verwerking=verzoek.verwerking,
     )
 
 

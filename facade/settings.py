@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-SOORTEN = ("brp", "zaken", "catalogi", "klanten", "contactmomenten", "klantinteracties")
+SOORTEN = ("brp", "zaken", "catalogi", "klanten", "contactmomenten")
 DEMO_REGISTERS_PLACEHOLDER = "{demo_registers}"
 
 

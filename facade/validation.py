@@ -14,7 +14,7 @@ from typing import Any
 
 from starlette.requests import Request
 
-from facade.bsn import bsn_problem
+from facade.bsn import bsn_problem, passes_elfproef
 from facade.callers import Caller
 from facade.problems import InvalidParam, Problem, bad_request, forbidden, invalid
 from policies.access import allowed_doelen
@@ -64,11 +64,11 @@ def parse_request(
     body: Any = None
     try:
         body = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         params.append(invalid("body", "ongeldige-json", "De body is geen geldige JSON."))
-    if body is not None and not isinstance(body, dict):
-        params.append(invalid("body", "geen-object", "De body moet een JSON-object zijn."))
-        body = None
+    else:
+        if not isinstance(body, dict):
+            params.append(invalid("body", "geen-object", "De body moet een JSON-object zijn."))
     bsn, fields = None, None
     if isinstance(body, dict):
         for key in sorted(set(body) - {"burgerservicenummer", "fields"}):
@@ -93,9 +93,12 @@ def parse_request(
             params.append(invalid("X-Doelbinding", "onbekend", "Dit doel bestaat niet."))
     verwerking = _header_text(request, "x-verwerking", params)
     gebruiker = _header_text(request, "x-gebruiker", params)
-    if params:
+    if gebruiker is not None and passes_elfproef(gebruiker.strip()):
+        # The registers log this value: it must name a user, never a resident.
+        params.append(invalid("X-Gebruiker", "bsn", "X-Gebruiker mag geen BSN zijn."))
+        gebruiker = None
+    if params or bsn is None or doel is None:
         raise bad_request(params)
-    assert bsn is not None and doel is not None
     _authorize(caller, doel, bsn, fields, policies)
     return KlantbeeldRequest(
         bsn=bsn, doel=doel, fields=fields, verwerking=verwerking, gebruiker=gebruiker

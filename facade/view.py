@@ -7,9 +7,10 @@ may leave is decided later, by the projection (policies/projection.py).
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any, Literal, TypedDict
 
-from connectors.records import Contactmoment, Klant, Persoon, Zaak
+from connectors.records import Contactmoment, Klant, Persoon
 
 BronStatus = Literal["ok", "niet-gevonden", "niet-gevraagd", "fout", "timeout"]
 
@@ -21,13 +22,6 @@ class Bron(TypedDict, total=False):
     duurMs: int
     afgekapt: bool
     probleem: dict[str, Any]
-
-
-class Verwerking(TypedDict):
-    doel: str
-    beleidsversie: str
-    traceId: str
-    tijdstip: str
 
 
 def klant_section(persoon: Persoon | None, klanten: list[Klant]) -> dict[str, Any] | None:
@@ -52,10 +46,6 @@ def klant_section(persoon: Persoon | None, klanten: list[Klant]) -> dict[str, An
         klant["emailadressen"] = list(emails.values())
         klant["telefoonnummers"] = list(phones.values())
     return klant
-
-
-def zaak_view(zaak: Zaak) -> dict[str, Any]:
-    return dict(zaak)
 
 
 def merge_zaken(zaken: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -84,13 +74,25 @@ def contact_view(contact: Contactmoment, zaak_ids: dict[str, str]) -> dict[str, 
 def merge_contacten(contacten: list[dict[str, Any]]) -> list[dict[str, Any]]:
     seen: set[str] = set()
     merged: list[dict[str, Any]] = []
-    for contact in sorted(contacten, key=lambda c: c.get("datum") or "", reverse=True):
+    for contact in sorted(contacten, key=_instant, reverse=True):
         key = contact.get("url") or repr(sorted(contact.items()))
         if key in seen:
             continue
         seen.add(key)
         merged.append(contact)
     return merged
+
+
+def _instant(contact: dict[str, Any]) -> datetime:
+    """When a contact took place, comparable across time zones; undated last."""
+    try:
+        moment = datetime.fromisoformat((contact.get("datum") or "").replace("Z", "+00:00"))
+    except ValueError:
+        return _UNDATED
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+_UNDATED = datetime.min.replace(tzinfo=UTC)
 
 
 def _zaak_order(zaak: dict[str, Any]) -> tuple[str, str]:

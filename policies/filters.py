@@ -10,9 +10,11 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from policies.model import VERTROUWELIJKHEIDAANDUIDINGEN, ContactFilters, ZaakFilters
+from policies.model import VERTROUWELIJKHEIDAANDUIDINGEN, ContactFilters, KlantFilters, ZaakFilters
 
 _RANK = {name: rank for rank, name in enumerate(VERTROUWELIJKHEIDAANDUIDINGEN)}
+_DOMESTIC_VERBLIJFPLAATS = {"Adres", "Locatie"}
+_NEDERLAND = "6030"  # Landentabel 34 code of the Netherlands
 
 
 def zaak_allowed(zaak: dict[str, Any], filters: ZaakFilters, today: date) -> bool:
@@ -56,3 +58,37 @@ def _parse_date(value: Any) -> date | None:
         return datetime.fromisoformat(value.replace("Z", "+00:00")).date()
     except ValueError:
         return None
+
+
+def klant_filtered(klant: dict[str, Any], filters: KlantFilters) -> dict[str, Any]:
+    """Drop a foreign address when the doel may see domestic addresses only.
+
+    The BRP was asked for `verblijfplaatsBinnenland`; this checks the answer
+    too, so a gateway that ignores the alias cannot leak an address abroad.
+    """
+    if not filters.alleen_binnenlands_adres:
+        return klant
+    result = dict(klant)
+    verblijfplaats = result.get("verblijfplaats")
+    if verblijfplaats is not None and not _domestic_verblijfplaats(verblijfplaats):
+        del result["verblijfplaats"]
+    adressering = result.get("adressering")
+    if adressering is not None and not _domestic_land(adressering):
+        del result["adressering"]
+    return result
+
+
+def _domestic_verblijfplaats(verblijfplaats: Any) -> bool:
+    if not isinstance(verblijfplaats, dict):
+        return False
+    if verblijfplaats.get("type") not in _DOMESTIC_VERBLIJFPLAATS:
+        return False
+    return _domestic_land(verblijfplaats.get("verblijfadres") or {})
+
+
+def _domestic_land(container: Any) -> bool:
+    """No `land` (the BRP omits it for Dutch addresses) or the Netherlands."""
+    if not isinstance(container, dict):
+        return False
+    land = container.get("land")
+    return land is None or (isinstance(land, dict) and land.get("code") == _NEDERLAND)

@@ -168,7 +168,9 @@ def _load_doel(path: Path, raw: bytes, problems: list[str]) -> Doel | None:
     )
     from policies.plan import brp_fields  # local: plan imports this module's types
 
-    if len(brp_fields(doel, doel.velden)) > BRP_MAX_FIELDS:
+    # The connector always adds `burgerservicenummer` to check whom the BRP answered about.
+    fields = set(brp_fields(doel, doel.velden)) | {"burgerservicenummer"}
+    if len(fields) > BRP_MAX_FIELDS:
         checker.problem("velden.klant", f"asks the BRP for more than {BRP_MAX_FIELDS} fields")
         return None
     return doel

@@ -37,16 +37,6 @@ class Plan:
     def sections(self) -> frozenset[str]:
         return frozenset(viewpaths.section_of(p) for p in self.velden)
 
-    def calls(self, soort: str) -> bool:
-        """Whether this request calls registers of a kind (`catalogi` follows zaken)."""
-        return {
-            "brp": self.call_brp,
-            "zaken": self.call_zaken,
-            "catalogi": self.call_zaken,
-            "klanten": self.call_klanten,
-            "contactmomenten": self.call_contactmomenten,
-        }.get(soort, False)
-
 
 def make_plan(doel: Doel, requested: Sequence[str] | None = None) -> Plan:
     """The plan for a doel, narrowed to `requested` paths when the caller gave them.

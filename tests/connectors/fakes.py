@@ -7,6 +7,7 @@ servers (Open Zaak 1.30, Open Klant 1.0, BRP Personen 2.x) have them; see
 
 from __future__ import annotations
 
+import asyncio
 import time
 from typing import Any
 
@@ -57,6 +58,26 @@ def client_for(router: respx.Router) -> httpx.AsyncClient:
     return httpx.AsyncClient(transport=httpx.MockTransport(router.async_handler))
 
 
+class Hanging:
+    """A register that takes each request and never answers, as a hung server does.
+
+    Counts the requests it took, and those whose caller gave up on them (the
+    request cancelled, not left running).
+    """
+
+    def __init__(self) -> None:
+        self.asked = 0
+        self.abandoned = 0
+
+    async def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.asked += 1
+        try:
+            await asyncio.Event().wait()
+        finally:
+            self.abandoned += 1
+        raise AssertionError("a hanging register never answers")
+
+
 def zgw_upstream(naam: str, base_url: str, client: httpx.AsyncClient, **kwargs: Any) -> Upstream:
     return Upstream(
         naam=naam, base_url=base_url, client=client, auth=ZgwJwtAuth(CLIENT_ID, SECRET), **kwargs
@@ -88,7 +109,7 @@ def assert_zgw_token(request: httpx.Request, ctx: CallContext) -> None:
     assert now - 30 <= claims["iat"] <= now - 1
     assert "exp" not in claims
     assert claims["user_id"] == ctx.gebruiker
-    assert claims["user_representation"] == ctx.gebruiker_weergave
+    assert claims["user_representation"] == (ctx.gebruiker_weergave or ctx.gebruiker)
 
 
 def paginated(results: list[dict[str, Any]], next_url: str | None = None) -> httpx.Response:

@@ -21,7 +21,8 @@ from tests.connectors.fakes import (
     problem,
 )
 
-FIELDS = ["burgerservicenummer", "naam", "geboorte", "verblijfplaats", "adressering"]
+# Sorted, as the plan gives them and the connector sends them.
+FIELDS = ["adressering", "burgerservicenummer", "geboorte", "naam", "verblijfplaats"]
 
 PERSOON = {
     "burgerservicenummer": BSN,
@@ -90,6 +91,15 @@ async def test_asks_for_one_persoon_by_bsn_in_the_body_with_the_doels_fields(rou
     }
 
 
+async def test_always_asks_for_the_burgerservicenummer_the_lookup_is_by(router, brp):
+    route = router.post(f"{BRP}/personen").mock(return_value=personen(PERSOON))
+
+    await brp.persoon(BSN, ["verblijfplaats", "naam"], context())
+
+    fields = json.loads(route.calls.last.request.content)["fields"]
+    assert fields == ["burgerservicenummer", "naam", "verblijfplaats"]
+
+
 async def test_sends_the_gateway_protocollering_headers_from_the_call_context(router, brp):
     route = router.post(f"{BRP}/personen").mock(return_value=personen(PERSOON))
 
@@ -98,8 +108,25 @@ async def test_sends_the_gateway_protocollering_headers_from_the_call_context(ro
     headers = route.calls.last.request.headers
     assert headers["x-doelbinding"] == "BRPKCC-Klantbeeld"
     assert headers["x-verwerking"] == "Klantcontact"
-    assert headers["x-gebruiker"] == "kcc-medewerker-17"
     assert headers["x-origin-oin"] == "00000001001234567000"
+
+
+async def test_names_the_user_as_the_caller_states_them_in_x_gebruiker(router, brp):
+    route = router.post(f"{BRP}/personen").mock(return_value=personen(PERSOON))
+
+    await brp.persoon(
+        BSN, FIELDS, context(gebruiker="kcc-medewerker-17", gebruiker_weergave="A. de Vries (KCC)")
+    )
+
+    assert route.calls.last.request.headers["x-gebruiker"] == "A. de Vries (KCC)"
+
+
+async def test_names_the_authenticated_user_when_no_user_is_stated(router, brp):
+    route = router.post(f"{BRP}/personen").mock(return_value=personen(PERSOON))
+
+    await brp.persoon(BSN, FIELDS, context(gebruiker="kcc-medewerker-17", gebruiker_weergave=""))
+
+    assert route.calls.last.request.headers["x-gebruiker"] == "kcc-medewerker-17"
 
 
 async def test_leaves_out_protocollering_headers_that_have_no_value(router, brp):
@@ -108,7 +135,7 @@ async def test_leaves_out_protocollering_headers_that_have_no_value(router, brp)
     await brp.persoon(BSN, FIELDS, context(brp_doelbinding=None, verwerking=None, origin_oin=None))
 
     headers = route.calls.last.request.headers
-    assert headers["x-gebruiker"] == "kcc-medewerker-17"
+    assert headers["x-gebruiker"] == "A. de Vries (KCC)"
     assert "x-doelbinding" not in headers
     assert "x-verwerking" not in headers
     assert "x-origin-oin" not in headers
@@ -133,7 +160,7 @@ async def test_uses_the_header_names_the_gateway_wants_and_skips_unnamed_ones(ro
 async def test_truncates_protocollering_values_to_242_characters(router, brp):
     route = router.post(f"{BRP}/personen").mock(return_value=personen(PERSOON))
 
-    await brp.persoon(BSN, FIELDS, context(gebruiker="g" * 300, verwerking="v" * 242))
+    await brp.persoon(BSN, FIELDS, context(gebruiker_weergave="g" * 300, verwerking="v" * 242))
 
     headers = route.calls.last.request.headers
     assert headers["x-gebruiker"] == "g" * 242
@@ -143,7 +170,7 @@ async def test_truncates_protocollering_values_to_242_characters(router, brp):
 async def test_sends_a_non_ascii_user_name_as_utf8_and_strips_line_breaks(router, brp):
     route = router.post(f"{BRP}/personen").mock(return_value=personen(PERSOON))
 
-    await brp.persoon(BSN, FIELDS, context(gebruiker="José Müller\r\nX-Evil: 1"))
+    await brp.persoon(BSN, FIELDS, context(gebruiker_weergave="José Müller\r\nX-Evil: 1"))
 
     raw = dict(route.calls.last.request.headers.raw)
     assert raw[b"x-gebruiker"] == "José Müller  X-Evil: 1".encode()
@@ -165,7 +192,11 @@ async def test_never_asks_for_the_fields_the_brp_adds_itself(router, brp):
 
     await brp.persoon(BSN, asked, context())
 
-    assert json.loads(route.calls.last.request.content)["fields"] == ["naam", "geboorte.datum"]
+    assert json.loads(route.calls.last.request.content)["fields"] == [
+        "burgerservicenummer",
+        "geboorte.datum",
+        "naam",
+    ]
 
 
 async def test_no_personen_means_niet_gevonden(router, brp):
@@ -187,11 +218,15 @@ async def test_a_persoon_with_another_bsn_is_refused(router, brp):
     assert ANDER_BSN not in str(caught.value.problem())
 
 
-async def test_a_persoon_without_bsn_field_is_accepted_when_bsn_was_not_asked(router, brp):
+async def test_a_persoon_without_a_bsn_is_refused_even_when_the_doel_did_not_ask_it(router, brp):
     without_bsn = {key: value for key, value in PERSOON.items() if key != "burgerservicenummer"}
     router.post(f"{BRP}/personen").mock(return_value=personen(without_bsn))
 
-    assert await brp.persoon(BSN, ["naam"], context()) == without_bsn
+    with pytest.raises(UpstreamError) as caught:
+        await brp.persoon(BSN, ["naam"], context())
+
+    assert caught.value.code == "andere-persoon"
+    assert BSN not in str(caught.value.problem())
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from connectors.catalogi import CatalogiResolver
-from connectors.errors import UpstreamError
+from connectors.errors import UpstreamError, UpstreamTimeout
 from tests.connectors.fakes import (
     CATALOGI,
     STATUSTYPE_ONTVANGEN,
@@ -16,6 +16,7 @@ from tests.connectors.fakes import (
     ZAAKTYPE_PARKEREN,
     ZAAKTYPEN,
     ZAKEN,
+    Hanging,
     assert_zgw_token,
     client_for,
     context,
@@ -184,6 +185,40 @@ async def test_a_failure_reaches_every_waiter_and_is_not_cached(router, client):
     assert all(isinstance(failure, UpstreamError) for failure in failures)
     assert retried["identificatie"] == "ZT-PARKEER"
     assert route.call_count == 2
+
+
+async def test_a_hanging_call_is_cancelled_at_its_deadline_and_every_waiter_times_out(
+    router, client
+):
+    hanging = Hanging()
+    router.get(ZAAKTYPE_PARKEREN).mock(side_effect=hanging)
+    catalogi = resolver(client, timeout_seconds=0.05)
+
+    failures = await asyncio.gather(
+        catalogi.zaaktype(ZAAKTYPE_PARKEREN, CTX),
+        catalogi.zaaktype(ZAAKTYPE_PARKEREN, CTX),
+        return_exceptions=True,
+    )
+
+    assert all(isinstance(failure, UpstreamTimeout) for failure in failures)
+    assert hanging.asked == 1  # still one shared call
+    assert hanging.abandoned == 1  # cancelled at the deadline, not left running
+
+
+async def test_a_timed_out_lookup_is_tried_again_next_time(router, client):
+    hanging = Hanging()
+    router.get(ZAAKTYPE_PARKEREN).side_effect = [
+        hanging,
+        httpx.Response(200, json=ZAAKTYPEN[ZAAKTYPE_PARKEREN]),
+    ]
+    catalogi = resolver(client, timeout_seconds=0.05)
+
+    with pytest.raises(UpstreamTimeout):
+        await catalogi.zaaktype(ZAAKTYPE_PARKEREN, CTX)
+    retried = await catalogi.zaaktype(ZAAKTYPE_PARKEREN, CTX)
+
+    assert hanging.asked == 1
+    assert retried["identificatie"] == "ZT-PARKEER"
 
 
 async def test_an_answer_that_is_not_an_object_is_a_fout(router, client):

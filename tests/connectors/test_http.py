@@ -27,6 +27,7 @@ from tests.connectors.fakes import (
     paginated,
     problem,
     query,
+    zgw_claims,
     zgw_upstream,
 )
 
@@ -140,6 +141,23 @@ async def test_malformed_json_is_a_fout(router, zaken):
 
     assert caught.value.code == "ongeldig-json"
     assert_no_secrets(caught.value)
+
+
+@pytest.mark.parametrize("constant", [b"NaN", b"Infinity", b"-Infinity"])
+async def test_nan_or_infinity_is_not_json_and_a_fout(router, zaken, constant):
+    # Python's json reads them; the façade's own JSON answer would then fail.
+    router.get(f"{ZAKEN}/zaken").mock(
+        return_value=httpx.Response(
+            200,
+            content=b'{"count": 1, "results": [{"x": ' + constant + b"}]}",
+            headers={"Content-Type": "application/json"},
+        )
+    )
+
+    with pytest.raises(UpstreamError) as caught:
+        await zaken.get_json("zaken", CTX)
+
+    assert caught.value.code == "ongeldig-json"
 
 
 async def test_a_2xx_that_is_not_json_is_a_fout(router, zaken):
@@ -295,6 +313,28 @@ async def test_zgw_token_is_per_user(router):
         for call in route.calls
     ]
     assert users == ["medewerker-1", "medewerker-2"]
+
+
+async def test_zgw_token_names_the_authenticated_user_and_the_user_as_stated(router, zaken):
+    route = router.get(f"{ZAKEN}/zaken").mock(return_value=paginated([]))
+
+    await zaken.get_json(
+        "zaken", context(gebruiker="kcc-medewerker-17", gebruiker_weergave="A. de Vries (KCC)")
+    )
+
+    claims = zgw_claims(route.calls.last.request)
+    assert claims["user_id"] == "kcc-medewerker-17"
+    assert claims["user_representation"] == "A. de Vries (KCC)"
+
+
+async def test_zgw_token_represents_the_authenticated_user_when_none_is_stated(router, zaken):
+    route = router.get(f"{ZAKEN}/zaken").mock(return_value=paginated([]))
+
+    await zaken.get_json("zaken", context(gebruiker="kcc-medewerker-17", gebruiker_weergave=""))
+
+    claims = zgw_claims(route.calls.last.request)
+    assert claims["user_id"] == "kcc-medewerker-17"
+    assert claims["user_representation"] == "kcc-medewerker-17"
 
 
 async def test_query_parameters_go_out_as_given(router, zaken):

@@ -23,6 +23,7 @@ from tests.connectors.fakes import (
     ZAAKTYPE_PARKEREN,
     ZAAKTYPEN,
     ZAKEN,
+    Hanging,
     assert_zgw_token,
     client_for,
     context,
@@ -144,8 +145,14 @@ async def client(router):
         yield client
 
 
-def connector(client: httpx.AsyncClient, **kwargs) -> ZakenConnector:
-    catalogi = CatalogiResolver([zgw_upstream("catalogi", CATALOGI, client)])
+def resolver(client: httpx.AsyncClient, **kwargs) -> CatalogiResolver:
+    return CatalogiResolver([zgw_upstream("catalogi", CATALOGI, client)], **kwargs)
+
+
+def connector(
+    client: httpx.AsyncClient, catalogi: CatalogiResolver | None = None, **kwargs
+) -> ZakenConnector:
+    catalogi = catalogi or resolver(client)
     return ZakenConnector(zgw_upstream("open-zaak", ZAKEN, client), catalogi, **kwargs)
 
 
@@ -241,8 +248,11 @@ async def test_expand_and_follow_up_give_the_same_zaken(router, client):
     OpenZaak(router, [expanded(zaak) for zaak in (PARKEREN, BEZWAAR, NIEUW)])
     from_expand = await connector(client, resolve="expand").zaken(BSN, CTX)
 
-    assert from_expand == followed
+    assert from_expand.zaken == followed.zaken
     assert len(followed.zaken) == 3
+    # Only how they were resolved differs: the expanded ones needed no Catalogi.
+    assert followed.catalogi_geraadpleegd
+    assert not from_expand.catalogi_geraadpleegd
 
 
 @pytest.mark.parametrize("empty", ["absent", None, {}], ids=["absent", "null", "empty-object"])
@@ -533,6 +543,28 @@ async def test_a_catalogi_timeout_is_reported_as_a_timeout(router, client):
     assert result.zaken[0]["status"]["omschrijving"] == "Ontvangen"
 
 
+async def test_a_hanging_catalogi_costs_only_the_catalogi_fields_not_the_zaken(router, client):
+    open_zaak = OpenZaak(router, [PARKEREN])
+    hanging = Hanging()
+    for route in open_zaak.catalogi.values():
+        route.mock(side_effect=hanging)
+    catalogi = resolver(client, timeout_seconds=0.05)
+
+    async with asyncio.timeout(1):  # well before any zaken deadline
+        result = await connector(client, catalogi).zaken(BSN, CTX)
+
+    [zaak] = result.zaken
+    assert zaak["zaaktype"] == {
+        "url": ZAAKTYPE_PARKEREN,
+        "identificatie": None,
+        "omschrijving": None,
+    }
+    assert zaak["status"]["omschrijving"] is None
+    assert zaak["status"]["datumStatusGezet"] == "2024-01-03T10:00:00Z"
+    assert isinstance(result.catalogi_fout, UpstreamTimeout)
+    assert hanging.abandoned == hanging.asked == 2  # zaaktype and statustype, both given up
+
+
 async def test_a_zaaktype_in_an_unconfigured_catalogus_is_a_catalogi_error(router, client):
     elders = {**PARKEREN, "zaaktype": "https://catalogi.elders.example/api/v1/zaaktypen/x"}
     OpenZaak(router, [elders])
@@ -578,3 +610,51 @@ async def test_a_failing_rollen_list_fails_the_source(router, client):
 async def test_an_unknown_vertrouwelijkheid_is_a_programming_error(client):
     with pytest.raises(ValueError):
         await connector(client).zaken(BSN, CTX, max_vertrouwelijkheid="topgeheim")
+
+
+# ---- Whether Catalogi was consulted ----------------------------------------------
+
+
+async def test_catalogi_lookups_mark_catalogi_as_consulted(router, client):
+    OpenZaak(router, [PARKEREN])
+
+    result = await connector(client).zaken(BSN, CTX)
+
+    assert result.catalogi_geraadpleegd
+
+
+async def test_lookups_answered_from_the_cache_also_count_as_consulted(router, client):
+    open_zaak = OpenZaak(router, [PARKEREN])
+    catalogi = resolver(client)
+    await connector(client, catalogi).zaken(BSN, CTX)
+    calls_before = open_zaak.follow_up_calls()
+
+    result = await connector(client, catalogi).zaken(BSN, CTX)
+
+    assert open_zaak.follow_up_calls() == calls_before + 1  # only the status, from Zaken
+    assert result.catalogi_geraadpleegd
+
+
+async def test_zaken_read_from_expand_leave_catalogi_unconsulted(router, client):
+    open_zaak = OpenZaak(router, [expanded(PARKEREN)])
+
+    result = await connector(client, resolve="expand").zaken(BSN, CTX)
+
+    assert open_zaak.follow_up_calls() == 0
+    assert not result.catalogi_geraadpleegd
+
+
+async def test_no_zaken_leaves_catalogi_unconsulted(router, client):
+    OpenZaak(router, [], rollen=[])
+
+    result = await connector(client).zaken(BSN, CTX)
+
+    assert not result.catalogi_geraadpleegd
+
+
+async def test_zaken_without_zaaktype_or_status_leave_catalogi_unconsulted(router, client):
+    OpenZaak(router, [PARKEREN])
+
+    result = await connector(client).zaken(BSN, CTX, with_zaaktype=False, with_status=False)
+
+    assert not result.catalogi_geraadpleegd

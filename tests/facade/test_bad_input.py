@@ -189,3 +189,49 @@ async def test_an_hs256_token_is_refused_when_only_rs256_is_configured(facade: F
         algorithm="HS256",
     )
     assert_problem(await facade.klantbeeld(token=forged), 401)
+
+
+async def test_a_null_body_is_400_not_a_crash(facade: Facade) -> None:
+    response = await facade.client.post(
+        KLANTBEELD,
+        content=b"null",
+        headers={
+            "Authorization": f"Bearer {caller_token()}",
+            "X-Doelbinding": "kcc-algemene-vraag",
+            "Content-Type": "application/json",
+        },
+    )
+    problem = assert_problem(response, 400)
+    assert problem["invalidParams"][0]["code"] == "geen-object"
+
+
+async def test_deeply_nested_json_is_400_not_a_crash(facade: Facade) -> None:
+    response = await facade.client.post(
+        KLANTBEELD,
+        content=b"[" * 3000 + b"]" * 3000,
+        headers={
+            "Authorization": f"Bearer {caller_token()}",
+            "X-Doelbinding": "kcc-algemene-vraag",
+            "Content-Type": "application/json",
+        },
+    )
+    assert_problem(response, 400)
+
+
+async def test_a_bsn_with_a_trailing_newline_is_400(facade: Facade) -> None:
+    problem = assert_problem(await facade.klantbeeld(BSN_HOOFDPERSOON + "\n"), 400)
+    assert problem["invalidParams"][0]["name"] == "burgerservicenummer"
+    assert facade.calls == []
+
+
+async def test_x_gebruiker_may_not_be_a_bsn(facade: Facade) -> None:
+    response = await facade.klantbeeld(headers={"X-Gebruiker": "999990068"})
+    problem = assert_problem(response, 400)
+    assert problem["invalidParams"] == [
+        {"name": "X-Gebruiker", "code": "bsn", "reason": "X-Gebruiker mag geen BSN zijn."}
+    ]
+
+
+async def test_an_unknown_path_holding_a_bsn_is_not_echoed(facade: Facade) -> None:
+    response = await facade.client.get(f"/api/v1/klantbeeld/{BSN_HOOFDPERSOON}")
+    assert_problem(response, 404)

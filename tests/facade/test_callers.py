@@ -175,3 +175,40 @@ async def test_keys_come_from_a_jwks_url_and_an_unknown_kid_triggers_one_refetch
     caller = await auth.authenticate(f"Bearer {token(key, alg='ES256', headers={'kid': 'nieuw'})}")
     assert caller.subject == "medewerker-7"
     assert route.call_count == 2
+
+
+@respx.mock
+async def test_an_identity_provider_that_is_down_costs_one_attempt_not_a_queue() -> None:
+    key = ec.generate_private_key(ec.SECP256R1())
+    jwks_url = "https://idp.example/jwks"
+    route = respx.get(jwks_url).mock(return_value=httpx.Response(503))
+    auth = CallerAuthenticator(
+        settings(algorithms=("ES256",), public_key_file=None, jwks_url=jwks_url)
+    )
+    tokens = [f"Bearer {token(key, alg='ES256', headers={'kid': 'k'})}" for _ in range(5)]
+    for header in tokens:
+        await rejection(auth, header)
+    assert route.call_count == 1
+
+
+@respx.mock
+async def test_a_jwks_document_that_is_not_an_object_is_401_not_a_crash() -> None:
+    key = ec.generate_private_key(ec.SECP256R1())
+    respx.get("https://idp.example/jwks").mock(return_value=httpx.Response(200, json=[]))
+    auth = CallerAuthenticator(
+        settings(algorithms=("ES256",), public_key_file=None, jwks_url="https://idp.example/jwks")
+    )
+    await rejection(auth, f"Bearer {token(key, alg='ES256')}")
+
+
+@respx.mock
+async def test_a_jwks_key_meant_for_encryption_is_not_used_to_verify() -> None:
+    key = ec.generate_private_key(ec.SECP256R1())
+    jwk = json.loads(jwt.algorithms.ECAlgorithm.to_jwk(key.public_key()))
+    respx.get("https://idp.example/jwks").mock(
+        return_value=httpx.Response(200, json={"keys": [{**jwk, "kid": "k", "use": "enc"}]})
+    )
+    auth = CallerAuthenticator(
+        settings(algorithms=("ES256",), public_key_file=None, jwks_url="https://idp.example/jwks")
+    )
+    await rejection(auth, f"Bearer {token(key, alg='ES256', headers={'kid': 'k'})}")

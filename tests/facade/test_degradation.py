@@ -108,3 +108,23 @@ async def test_a_doel_that_needs_only_the_brp_calls_only_the_brp(facade: Facade)
         "openklant-klanten": "niet-gevraagd",
         "openklant-contactmomenten": "niet-gevraagd",
     }
+
+
+async def test_a_hanging_catalogi_costs_zaaktype_and_status_not_the_zaken(facade: Facade) -> None:
+    facade.registers.state.faults.set("catalogi", Fault.hang())
+    started = time.monotonic()
+    view = (await facade.klantbeeld(BSN_HOOFDPERSOON, doel="kcc-zaakstatus")).json()
+    facade.registers.state.faults.clear()
+    assert entry(view, "openzaak")["status"] == "ok"
+    assert entry(view, "openzaak-catalogi")["status"] == "timeout"
+    assert view["zaken"]
+    assert all(z["zaaktype"]["omschrijving"] is None for z in view["zaken"])
+    # The catalogi deadline (0.8 s) plus slack, well inside the zaken deadline.
+    assert time.monotonic() - started < 1.8
+
+
+async def test_catalogi_not_needed_is_reported_niet_gevraagd(facade: Facade) -> None:
+    body = {"burgerservicenummer": BSN_HOOFDPERSOON, "fields": ["zaken.identificatie"]}
+    view = (await facade.klantbeeld(body=body)).json()
+    assert entry(view, "openzaak")["status"] == "ok"
+    assert entry(view, "openzaak-catalogi")["status"] == "niet-gevraagd"

@@ -14,10 +14,11 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+import jwt
 import pytest
 import pytest_asyncio
 
-from facade.demo import BSN_GEHEIM, BSN_HOOFDPERSOON, BSN_ONBEKEND_IN_BRP
+from facade.demo import BSN_GEHEIM, BSN_HOOFDPERSOON, BSN_ONBEKEND_IN_BRP, DEMO_ZGW_SECRET
 from policies.projection import delivered_paths
 from tests.facade.conftest import Facade, caller_token, demo_settings, make_facade
 
@@ -142,3 +143,17 @@ async def test_the_brp_gateway_gets_the_doels_doelbinding_and_the_stated_user(
     assert brp.headers["x-doelbinding"] == "BRPACT-KCC-Algemeen"
     assert brp.headers["x-gebruiker"] == "j.jansen"
     assert brp.headers["x-verwerking"] == "KCC telefonie"
+
+
+async def test_zgw_registers_see_the_token_subject_as_user_and_the_stated_user_as_its_name(
+    facade: Facade,
+) -> None:
+    await facade.klantbeeld(BSN_HOOFDPERSOON, headers={"X-Gebruiker": "j.jansen"})
+    zaken = next(c for c in facade.calls if c.path.endswith("/zaken"))
+    claims = jwt.decode(
+        zaken.headers["authorization"].removeprefix("Bearer "),
+        DEMO_ZGW_SECRET,
+        algorithms=["HS256"],
+    )
+    assert claims["user_id"] == "kcc-medewerker-1"
+    assert claims["user_representation"] == "j.jansen"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from policies.filters import contact_allowed, zaak_allowed
-from policies.model import ContactFilters, ZaakFilters
+from policies.filters import contact_allowed, klant_filtered, zaak_allowed
+from policies.model import ContactFilters, KlantFilters, ZaakFilters
 
 TODAY = date(2026, 11, 23)
 
@@ -77,3 +77,26 @@ def test_contacts_outside_the_period_or_without_a_date_are_hidden() -> None:
     assert contact_allowed(contact(), filters, TODAY)
     assert not contact_allowed(contact(datum="2025-01-01T10:00:00Z"), filters, TODAY)
     assert not contact_allowed(contact(datum=None), filters, TODAY)
+
+
+def test_a_domestic_only_doel_never_gets_an_address_abroad() -> None:
+    filters = KlantFilters(alleen_binnenlands_adres=True)
+    abroad = {
+        "naam": {"volledigeNaam": "Jan"},
+        "verblijfplaats": {
+            "type": "VerblijfplaatsBuitenland",
+            "verblijfadres": {"regel1": "Rue X 1", "land": {"code": "5010"}},
+        },
+        "adressering": {"adresregel1": "Rue X 1", "land": {"code": "5010"}},
+    }
+    assert klant_filtered(abroad, filters) == {"naam": {"volledigeNaam": "Jan"}}
+
+
+def test_a_domestic_address_stays_for_a_domestic_only_doel() -> None:
+    filters = KlantFilters(alleen_binnenlands_adres=True)
+    home = {
+        "verblijfplaats": {"type": "Adres", "verblijfadres": {"postcode": "1234AB"}},
+        "adressering": {"adresregel1": "Dorpsstraat 1"},
+    }
+    assert klant_filtered(home, filters) == home
+    assert klant_filtered(home, KlantFilters()) == home
