@@ -22,10 +22,12 @@ from urllib.parse import urlsplit
 
 import aiohttp
 import httpx
+from opentelemetry.trace import Tracer
 
 from connectors.auth import NoAuth, UpstreamAuth
 from connectors.context import CallContext
 from connectors.errors import UpstreamError, UpstreamTimeout
+from connectors.tracing import default_tracer, inject_trace_context, record_status, upstream_span
 
 JSON_TYPES = ("application/json", "application/problem+json")
 _SAFE_CODE = re.compile(r"^[A-Za-z0-9_.\-]{1,64}$")
@@ -88,6 +90,7 @@ class Upstream:
         auth: UpstreamAuth | None = None,
         headers: Headers | None = None,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        tracer: Tracer | None = None,
     ) -> None:
         self.naam = naam
         self.base_url = base_url.rstrip("/")
@@ -95,6 +98,7 @@ class Upstream:
         self.auth: UpstreamAuth = auth or NoAuth()
         self.headers = dict(headers or {})
         self.max_response_bytes = max_response_bytes
+        self.tracer = tracer or default_tracer()
         parts = urlsplit(self.base_url)
         self._origin = (parts.scheme, parts.netloc)
 
@@ -159,16 +163,20 @@ class Upstream:
         request = self.client.build_request(
             method, url, params=params, headers=all_headers, content=content
         )
-        try:
-            response = await self.client.send(request, stream=True)
-        except httpx.HTTPError as exc:
-            # `from None`: httpx/aiohttp messages may quote the URL, query and all.
-            raise _transport_error(exc, "Het register is niet bereikbaar.") from None
-        try:
-            raw = await self._read_capped(response)
-        finally:
-            await response.aclose()
-        return self._decode(response, raw)
+        with upstream_span(self.tracer, self.naam, request) as span:
+            # From inside the child span: the register sees this call as its parent.
+            inject_trace_context(request)
+            try:
+                response = await self.client.send(request, stream=True)
+            except httpx.HTTPError as exc:
+                # `from None`: httpx/aiohttp messages may quote the URL, query and all.
+                raise _transport_error(exc, "Het register is niet bereikbaar.") from None
+            record_status(span, response.status_code)
+            try:
+                raw = await self._read_capped(response)
+            finally:
+                await response.aclose()
+            return self._decode(response, raw)
 
     async def paginate(
         self,

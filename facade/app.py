@@ -18,6 +18,8 @@ from facade.callers import CallerAuthenticator
 from facade.klantbeeld import KlantbeeldService
 from facade.middleware import ApiHeaders, ErrorShield
 from facade.problems import Problem, ProblemResponse, internal_error
+from facade.protocollering.setup import build_trail
+from facade.protocollering.trail import AuditTrail
 from facade.registers import ClientFactory, build_registers, default_client
 from facade.settings import Settings
 from facade.state import AppState
@@ -31,15 +33,18 @@ def create_app(
     *,
     policies: PolicySet | None = None,
     client_factory: ClientFactory = default_client,
+    trail: AuditTrail | None = None,
 ) -> ASGIApp:
     policies = policies or load_policies(settings.doelen_dir, settings.toegang_file)
     registers = build_registers(settings, client_factory)
+    trail = trail or build_trail(settings)
     state = AppState(
         settings=settings,
         policies=policies,
         registers=registers,
         authenticator=CallerAuthenticator(settings.caller_auth),
         service=KlantbeeldService(registers, total_budget_ms=settings.total_budget_ms),
+        trail=trail,
     )
 
     @contextlib.asynccontextmanager
@@ -48,6 +53,7 @@ def create_app(
             yield
         finally:
             await registers.aclose()
+            await trail.sink.aclose()
 
     app = Starlette(
         routes=[

@@ -2,24 +2,28 @@
 
 from __future__ import annotations
 
-import re
-import secrets
+import logging
 from datetime import UTC, datetime
 from typing import Any
 
+from opentelemetry import trace
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from connectors.context import CallContext
+from facade.bsn import passes_elfproef
 from facade.callers import Caller
 from facade.problems import API_VERSION, Problem, unavailable
+from facade.protocollering.sink import SinkError
+from facade.protocollering.trail import Processing
 from facade.state import AppState
-from facade.validation import KlantbeeldRequest, parse_request, read_body
+from facade.validation import KlantbeeldRequest, authorize, parse_request, read_body
 from policies.access import allowed_doelen
 from policies.describe import doel_details, doel_summary
 from policies.plan import make_plan
+from policies.projection import delivered_paths
 
-_TRACEPARENT = re.compile(r"^[0-9a-f]{2}-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}$")
+log = logging.getLogger(__name__)
 SELF_SERVICE_USER = "BurgerZelf"
 
 
@@ -31,31 +35,92 @@ class ViewResponse(JSONResponse):
 
 
 async def klantbeeld(request: Request) -> Response:
+    """One klantbeeld; every authenticated request is recorded before it is answered."""
     state: AppState = request.app.state.facade
     caller = await state.authenticator.authenticate(request.headers.get("authorization"))
+    processing = state.trail.start(request.headers, client_id=caller.client_id)
+    processing.caller(
+        client_id=caller.client_id,
+        subject=_audit_subject(caller, state),
+        issuer=caller.issuer,
+    )
+    try:
+        response = await _klantbeeld(request, state, caller, processing)
+    except Problem as problem:
+        processing.failed("Problem", problem.code)
+        await _confirm(processing, problem.status)
+        raise
+    except Exception as exc:
+        processing.failed(type(exc).__name__, "interne-fout")
+        await _confirm(processing, 500)
+        raise
+    await _confirm(processing, response.status_code)
+    return response
+
+
+async def _klantbeeld(
+    request: Request, state: AppState, caller: Caller, processing: Processing
+) -> Response:
     raw = await read_body(request, state.settings.server.max_body_bytes)
-    verzoek = parse_request(raw, request, caller, state.policies)
-    plan = make_plan(verzoek.doel, verzoek.fields)
-    result = await state.service.build(verzoek.bsn, plan, _call_context(caller, verzoek))
+    verzoek = parse_request(raw, request, state.policies)
+    doel = verzoek.doel
+    processing.subject(verzoek.bsn)
+    processing.activity(doel.verwerkingsactiviteit)
+    processing.doel(
+        doel_id=doel.id,
+        naam=doel.naam,
+        grondslag=doel.grondslag,
+        beleidsversie=state.policies.versie,
+    )
+    processing.stated(gebruiker=verzoek.gebruiker, verwerking=verzoek.verwerking)
+    authorize(caller, verzoek, state.policies)
+
+    plan = make_plan(doel, verzoek.fields)
+    # Upstream calls become children of the processing span: their traceparent
+    # carries this trace to the registers' own logboeken.
+    with trace.use_span(processing.span, end_on_exit=False):
+        result = await state.service.build(verzoek.bsn, plan, _call_context(caller, verzoek))
+    processing.consulted(result.bronnen)
     missing = sorted(
-        {b["soort"] for b in result.bronnen if b["status"] in ("fout", "timeout")}
-        & verzoek.doel.verplicht
+        {b["soort"] for b in result.bronnen if b["status"] in ("fout", "timeout")} & doel.verplicht
     )
     if missing:
         raise unavailable(
             "verplichte-bron-onbeschikbaar",
-            f"Het doel '{verzoek.doel.id}' vereist {', '.join(missing)}, "
+            f"Het doel '{doel.id}' vereist {', '.join(missing)}, "
             "dat nu niet beschikbaar is. Probeer het later opnieuw.",
         )
+    processing.delivered(delivered_paths(result.view))
     view = dict(result.view)
     view["bronnen"] = result.bronnen
     view["verwerking"] = {
-        "doel": verzoek.doel.id,
+        "doel": doel.id,
         "beleidsversie": state.policies.versie,
-        "traceId": _trace_id(request),
+        "traceId": processing.trace_id,
         "tijdstip": datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
     }
     return ViewResponse(view)
+
+
+async def _confirm(processing: Processing, http_status: int) -> None:
+    """No answer without its record: a sink that does not confirm makes it a 503."""
+    try:
+        await processing.finish(http_status)
+    except SinkError as exc:
+        log.error("protocollering not confirmed", extra={"error": str(exc)})
+        raise unavailable(
+            "protocollering-onbeschikbaar",
+            "De opvraging kon niet worden vastgelegd en is daarom niet beantwoord. "
+            "Probeer het later opnieuw.",
+            retry_after=5,
+        ) from None
+
+
+def _audit_subject(caller: Caller, state: AppState) -> str:
+    # A portal may put the resident's BSN in `sub`: the audit names a pseudonym then.
+    if passes_elfproef(caller.subject):
+        return "pseudoniem:" + state.trail.pseudonymizer.pseudonym(caller.subject)
+    return caller.subject
 
 
 async def doelen(request: Request) -> Response:
@@ -102,8 +167,3 @@ def _call_context(caller: Caller, verzoek: KlantbeeldRequest) -> CallContext:
         gebruiker_weergave=verzoek.gebruiker or caller.subject,
         verwerking=verzoek.verwerking,
     )
-
-
-def _trace_id(request: Request) -> str:
-    match = _TRACEPARENT.match(request.headers.get("traceparent", ""))
-    return match.group(1) if match else secrets.token_hex(16)

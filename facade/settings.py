@@ -92,6 +92,41 @@ class DemoSettings:
 
 
 @dataclass(frozen=True)
+class PseudonymKeySettings:
+    key_id: str
+    secret: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class VerwerkingenloggingSettings:
+    url: str
+    client_id: str
+    secret: str = field(repr=False)
+    uitvoerder: str = ""
+    bewaartermijn: str | None = None
+
+
+@dataclass(frozen=True)
+class ProtocolleringSettings:
+    sink: str = "file"  # file | stdout | otlp | verwerkingenlogging
+    file: Path | None = None
+    otlp_endpoint: str | None = None
+    deadline_ms: int = 2000
+    pseudonym: PseudonymKeySettings | None = None
+    previous_pseudonyms: tuple[PseudonymKeySettings, ...] = ()
+    verwerkingenlogging: VerwerkingenloggingSettings | None = None
+
+
+@dataclass(frozen=True)
+class ObservabilityConfig:
+    log_level: str = "INFO"
+    log_format: str = "json"
+    tracing_exporter: str = "none"
+    tracing_endpoint: str | None = None
+    tracing_sample_ratio: float = 1.0
+
+
+@dataclass(frozen=True)
 class Settings:
     mode: str
     server: ServerSettings
@@ -102,6 +137,8 @@ class Settings:
     total_budget_ms: int
     registers: tuple[RegisterSettings, ...]
     source_file: Path
+    protocollering: ProtocolleringSettings = field(default_factory=ProtocolleringSettings)
+    observability: ObservabilityConfig = field(default_factory=ObservabilityConfig)
 
     def with_demo_registers(self, base_url: str) -> Settings:
         """The same settings with `{demo_registers}` replaced by where they now run."""
@@ -202,7 +239,17 @@ class _Reader:
         return str(resolved)
 
     def settings(self, data: dict[str, Any]) -> Settings | None:
-        known = {"mode", "server", "demo", "caller_auth", "policies", "budget", "registers"}
+        known = {
+            "mode",
+            "server",
+            "demo",
+            "caller_auth",
+            "policies",
+            "budget",
+            "registers",
+            "protocollering",
+            "observability",
+        }
         for unknown in sorted(set(data) - known):
             self.problem(unknown, f"unknown key (known: {', '.join(sorted(known))})")
         mode = data.get("mode", "demo")
@@ -236,6 +283,8 @@ class _Reader:
         total_ms = self.positive(budget_raw, "budget.", "total_ms", 2500)
 
         registers = self.registers(data.get("registers"), demo)
+        protocollering = self.protocollering(data)
+        observability = self.observability(data)
         if caller_auth is None:
             return None
         return Settings(
@@ -247,7 +296,120 @@ class _Reader:
             toegang_file=toegang_file,
             total_budget_ms=total_ms,
             registers=registers,
+            protocollering=protocollering,
+            observability=observability,
             source_file=self.path,
+        )
+
+    def protocollering(self, data: dict[str, Any]) -> ProtocolleringSettings:
+        p = "protocollering."
+        raw = self.table(
+            data,
+            "protocollering",
+            {"sink", "file", "otlp_endpoint", "deadline_ms", "pseudonym", "verwerkingenlogging"},
+        )
+        sink = self.get(raw, p, "sink", str, "file")
+        sinks = ("file", "stdout", "otlp", "verwerkingenlogging")
+        if sink not in sinks:
+            self.problem(p + "sink", f"{sink!r} is not one of {', '.join(sinks)}")
+        file_value = self.get(raw, p, "file", str, "../var/protocollering.jsonl")
+        otlp = self.get(raw, p, "otlp_endpoint", str)
+        if sink == "otlp" and not otlp:
+            self.problem(p + "otlp_endpoint", "is required for sink = 'otlp'")
+        pseudonym_raw = self.table(raw, p + "pseudonym", {"key_id", "key", "key_env", "previous"})
+        current = self.pseudonym_key(pseudonym_raw, p + "pseudonym.")
+        previous: list[PseudonymKeySettings] = []
+        for index, entry in enumerate(pseudonym_raw.get("previous", [])):
+            key = self.pseudonym_key(entry, f"{p}pseudonym.previous[{index}].")
+            if key is not None:
+                previous.append(key)
+        vwl = None
+        if sink == "verwerkingenlogging":
+            vwl = self.verwerkingenlogging(raw, p + "verwerkingenlogging")
+        return ProtocolleringSettings(
+            sink=sink,
+            file=(self.base / file_value).resolve(),
+            otlp_endpoint=otlp,
+            deadline_ms=self.positive(raw, p, "deadline_ms", 2000),
+            pseudonym=current,
+            previous_pseudonyms=tuple(previous),
+            verwerkingenlogging=vwl,
+        )
+
+    def pseudonym_key(self, raw: Any, p: str) -> PseudonymKeySettings | None:
+        if not isinstance(raw, dict):
+            self.problem(p.rstrip("."), "must be a table")
+            return None
+        key_id = self.get(raw, p, "key_id", str)
+        secret = self.secret(raw, p, "key")
+        if not key_id or not secret:
+            self.problem(p + "key_id", "a pseudonym key (key_id and key_env) is required")
+            return None
+        if len(secret.encode()) < 32:
+            self.problem(p + "key", "a pseudonym key needs at least 32 bytes")
+        if self.mode == "productie" and key_id.startswith("demo"):
+            self.problem(p + "key_id", "the demo pseudonym key is refused in productie")
+        return PseudonymKeySettings(key_id=key_id, secret=secret)
+
+    def verwerkingenlogging(self, data: dict[str, Any], key: str) -> VerwerkingenloggingSettings:
+        p = key + "."
+        raw = self.table(
+            data,
+            key,
+            {"url", "client_id", "secret", "secret_env", "uitvoerder", "bewaartermijn"},
+        )
+        url = self.get(raw, p, "url", str) or ""
+        if not url.startswith(("http://", "https://")):
+            self.problem(p + "url", "must be the http(s) base URL of the Verwerkingenlogging API")
+        client_id = self.get(raw, p, "client_id", str) or ""
+        if not client_id:
+            self.problem(p + "client_id", "is required")
+        uitvoerder = self.get(raw, p, "uitvoerder", str) or ""
+        if not re.fullmatch(r"[0-9]{20}", uitvoerder):
+            self.problem(p + "uitvoerder", "must be the municipality's OIN (20 digits)")
+        return VerwerkingenloggingSettings(
+            url=url,
+            client_id=client_id,
+            secret=self.secret(raw, p, "secret") or "",
+            uitvoerder=uitvoerder,
+            bewaartermijn=self.get(raw, p, "bewaartermijn", str),
+        )
+
+    def observability(self, data: dict[str, Any]) -> ObservabilityConfig:
+        p = "observability."
+        raw = self.table(
+            data,
+            "observability",
+            {
+                "log_level",
+                "log_format",
+                "tracing_exporter",
+                "tracing_endpoint",
+                "tracing_sample_ratio",
+            },
+        )
+        level = self.get(raw, p, "log_level", str, "INFO")
+        if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+            self.problem(p + "log_level", f"{level!r} is not DEBUG, INFO, WARNING or ERROR")
+        log_format = self.get(raw, p, "log_format", str, "json")
+        if log_format not in ("json", "text"):
+            self.problem(p + "log_format", "must be 'json' or 'text'")
+        exporter = self.get(raw, p, "tracing_exporter", str, "none")
+        if exporter not in ("none", "otlp", "console"):
+            self.problem(p + "tracing_exporter", "must be 'none', 'otlp' or 'console'")
+        endpoint = self.get(raw, p, "tracing_endpoint", str)
+        if exporter == "otlp" and not endpoint:
+            self.problem(p + "tracing_endpoint", "is required for tracing_exporter = 'otlp'")
+        ratio = raw.get("tracing_sample_ratio", 1.0)
+        if isinstance(ratio, bool) or not isinstance(ratio, int | float) or not 0 <= ratio <= 1:
+            self.problem(p + "tracing_sample_ratio", "must be a number from 0 to 1")
+            ratio = 1.0
+        return ObservabilityConfig(
+            log_level=level,
+            log_format=log_format,
+            tracing_exporter=exporter,
+            tracing_endpoint=endpoint,
+            tracing_sample_ratio=float(ratio),
         )
 
     def caller_auth(self, data: dict[str, Any]) -> CallerAuthSettings | None:

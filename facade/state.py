@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from facade.callers import CallerAuthenticator
 from facade.klantbeeld import KlantbeeldService
+from facade.protocollering.trail import AuditTrail
 from facade.registers import Registers
 from facade.settings import Settings
 from policies.loader import PolicySet
@@ -18,3 +19,4 @@ class AppState:
     registers: Registers
     authenticator: CallerAuthenticator
     service: KlantbeeldService
+    trail: AuditTrail

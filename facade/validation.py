@@ -57,9 +57,8 @@ async def read_body(request: Request, max_bytes: int) -> bytes:
     return b"".join(chunks)
 
 
-def parse_request(
-    raw: bytes, request: Request, caller: Caller, policies: PolicySet
-) -> KlantbeeldRequest:
+def parse_request(raw: bytes, request: Request, policies: PolicySet) -> KlantbeeldRequest:
+    """The request's input, all of it checked at once (400); who may do what comes after."""
     params: list[InvalidParam] = []
     body: Any = None
     try:
@@ -99,7 +98,6 @@ def parse_request(
         gebruiker = None
     if params or bsn is None or doel is None:
         raise bad_request(params)
-    _authorize(caller, doel, bsn, fields, policies)
     return KlantbeeldRequest(
         bsn=bsn, doel=doel, fields=fields, verwerking=verwerking, gebruiker=gebruiker
     )
@@ -142,9 +140,9 @@ def _header_text(request: Request, name: str, params: list[InvalidParam]) -> str
     return value
 
 
-def _authorize(
-    caller: Caller, doel: Doel, bsn: str, fields: tuple[str, ...] | None, policies: PolicySet
-) -> None:
+def authorize(caller: Caller, verzoek: KlantbeeldRequest, policies: PolicySet) -> None:
+    """403 unless the caller may use the doel, for this BSN, with these fields."""
+    doel, bsn, fields = verzoek.doel, verzoek.bsn, verzoek.fields
     if doel.id not in allowed_doelen(policies.toegang, caller.scopes, caller.rollen):
         raise forbidden(f"U mag het doel '{doel.id}' niet gebruiken.")
     if doel.zelfbediening and (caller.bsn is None or caller.bsn != bsn):

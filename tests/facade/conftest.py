@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -12,10 +13,13 @@ import httpx
 import jwt
 import pytest
 import pytest_asyncio
+from opentelemetry.sdk.trace import ReadableSpan
 from starlette.applications import Starlette
 
 from facade.app import create_app
 from facade.demo import DEMO_BRP_API_KEY, create_registers_app
+from facade.protocollering.records import span_record
+from facade.protocollering.setup import build_trail
 from facade.settings import RegisterSettings, Settings, load_settings
 
 CONFIG = Path(__file__).resolve().parents[2] / "config"
@@ -53,11 +57,39 @@ class RecordingTransport(httpx.AsyncBaseTransport):
         return await self.inner.handle_async_request(request)
 
 
+class MemorySink:
+    """A protocollering sink for tests: keeps every batch; can fail or hang on demand."""
+
+    name = "memory"
+
+    def __init__(self) -> None:
+        self.batches: list[list[ReadableSpan]] = []
+        self.fail: Exception | None = None
+        self.hang = False
+
+    async def write(self, spans: Sequence[ReadableSpan]) -> None:
+        if self.hang:
+            await asyncio.Event().wait()
+        if self.fail is not None:
+            raise self.fail
+        self.batches.append(list(spans))
+
+    async def ready(self) -> bool:
+        return self.fail is None and not self.hang
+
+    async def aclose(self) -> None:
+        return None
+
+    def records(self) -> list[dict[str, Any]]:
+        return [span_record(span) for batch in self.batches for span in batch]
+
+
 @dataclass
 class Facade:
     client: httpx.AsyncClient
     registers: Starlette
     calls: list[UpstreamCall] = field(default_factory=list)
+    sink: MemorySink = field(default_factory=MemorySink)
 
     async def klantbeeld(
         self,
@@ -107,20 +139,21 @@ def demo_settings(**register_overrides: Any) -> Settings:
 
 
 async def make_facade(
-    settings: Settings, registers: Starlette | None = None
+    settings: Settings, registers: Starlette | None = None, sink: MemorySink | None = None
 ) -> AsyncIterator[Facade]:
     registers = registers or create_registers_app(brp_api_key=DEMO_BRP_API_KEY)
     calls: list[UpstreamCall] = []
+    sink = sink or MemorySink()
 
     def client_factory(register: RegisterSettings) -> httpx.AsyncClient:
         transport = RecordingTransport(httpx.ASGITransport(app=registers), calls)
         return httpx.AsyncClient(transport=transport, timeout=register.deadline_ms / 1000)
 
-    app = create_app(settings, client_factory=client_factory)
+    app = create_app(settings, client_factory=client_factory, trail=build_trail(settings, sink))
     async with httpx.AsyncClient(
         transport=httpx.ASGITransport(app=app), base_url="http://facade"
     ) as client:
-        yield Facade(client, registers, calls)
+        yield Facade(client, registers, calls, sink)
 
 
 @pytest_asyncio.fixture

@@ -22,6 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from facade.app import create_app
+from facade.protocollering.setup import build_trail
 from policies.access import AccessRule
 from policies.filters import contact_allowed, zaak_allowed
 from policies.loader import PolicySet
@@ -35,7 +36,7 @@ from policies.model import (
 from policies.paths import covers
 from policies.projection import delivered_paths
 from policies.viewpaths import ALWAYS_WITH_RECORD
-from tests.facade.conftest import caller_token, demo_settings
+from tests.facade.conftest import MemorySink, caller_token, demo_settings
 
 BSN = "999993653"
 OTHER_BSN = "999990068"
@@ -254,7 +255,13 @@ async def klantbeeld(doel: Doel, world: World) -> dict[str, Any]:
     def client_factory(_: Any) -> httpx.AsyncClient:
         return httpx.AsyncClient(transport=httpx.MockTransport(router.async_handler))
 
-    app = create_app(demo_settings(), policies=policies, client_factory=client_factory)
+    settings = demo_settings()
+    app = create_app(
+        settings,
+        policies=policies,
+        client_factory=client_factory,
+        trail=build_trail(settings, MemorySink()),
+    )
     async with httpx.AsyncClient(
         transport=httpx.ASGITransport(app=app), base_url="http://facade"
     ) as client:

@@ -42,6 +42,7 @@ def test_the_example_production_configuration_loads_with_its_secrets_from_the_en
         "KLANTBEELD_BRP_API_KEY": "k",
         "KLANTBEELD_OPENZAAK_SECRET": "s",
         "KLANTBEELD_OPENKLANT_SECRET": "s",
+        "KLANTBEELD_PSEUDONYM_KEY": "p" * 32,
     }
     settings = load_settings(CONFIG / "productie.example.toml", env=env)
     assert settings.mode == "productie"

@@ -1,0 +1,105 @@
+"""One CLIENT span per upstream request, and the W3C trace context that goes with it.
+
+Ordinary tracing is for operators, so its attributes follow the OpenTelemetry
+HTTP conventions minus everything that could hold a BSN: ZGW requests carry
+the BSN in the query string, so there is no `url.full` and no `url.query`, and
+an error's description is the UpstreamError's fixed title, never the message
+of httpx or aiohttp (which may quote the URL).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import httpx
+from opentelemetry import trace
+from opentelemetry.propagators.textmap import DefaultSetter
+from opentelemetry.trace import Span, SpanKind, Status, StatusCode, Tracer
+from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
+
+from connectors.errors import UpstreamError
+
+TRACER_NAME = "klantbeeld.connectors"
+# Explicit, not the global propagator: what an upstream sees must not depend on
+# whatever another library configured process-wide (B3, baggage with user data).
+_PROPAGATOR = TraceContextTextMapPropagator()
+_SETTER: DefaultSetter[dict[str, str]] = DefaultSetter()
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+# A path segment of nine digits is redacted whatever it is: a register path that
+# holds one (BRP 1.x `/ingeschrevenpersonen/{bsn}`) is keyed by a BSN.
+_NINE_DIGIT_SEGMENT = re.compile(r"(?<=/)[0-9]{9}(?=/|$)")
+CANCELLED = "Het verzoek aan het register werd afgebroken."
+UNEXPECTED = "Onverwachte fout bij het verzoek aan het register."
+
+
+def default_tracer() -> Tracer:
+    """The global provider's tracer: a no-op until someone installs a real provider."""
+    return trace.get_tracer(TRACER_NAME)
+
+
+def safe_path(path: str) -> str:
+    return _NINE_DIGIT_SEGMENT.sub("[bsn]", path)
+
+
+@contextmanager
+def upstream_span(tracer: Tracer, bron: str, request: httpx.Request) -> Iterator[Span]:
+    """A CLIENT child span of the current context around one request to register `bron`.
+
+    Sets status ERROR for any failure, with a description that never quotes the
+    exception: an UpstreamError's title is fixed text, anything else is named by
+    type only. Exceptions propagate unchanged.
+    """
+    method = request.method
+    url = request.url
+    attributes = {
+        "http.request.method": method,
+        "server.address": url.host,
+        "server.port": url.port or _DEFAULT_PORTS.get(url.scheme, 0),
+        "url.path": safe_path(url.path),
+        "klantbeeld.bron": bron,
+    }
+    with tracer.start_as_current_span(
+        f"{method} {bron}",
+        kind=SpanKind.CLIENT,
+        attributes=attributes,
+        record_exception=False,
+        set_status_on_exception=False,
+    ) as span:
+        try:
+            yield span
+        except UpstreamError as exc:
+            span.set_attribute("error.type", _error_type(exc))
+            span.set_status(Status(StatusCode.ERROR, exc.title))
+            raise
+        except asyncio.CancelledError:
+            # The façade's deadline gave up on this call.
+            span.set_attribute("error.type", "cancelled")
+            span.set_status(Status(StatusCode.ERROR, CANCELLED))
+            raise
+        except Exception as exc:
+            span.set_attribute("error.type", type(exc).__qualname__)
+            span.set_status(Status(StatusCode.ERROR, UNEXPECTED))
+            raise
+
+
+def record_status(span: Span, status_code: int) -> None:
+    span.set_attribute("http.response.status_code", status_code)
+
+
+def inject_trace_context(request: httpx.Request) -> None:
+    """Put `traceparent` (and `tracestate`) of the current span on the outgoing request."""
+    carrier: dict[str, str] = {}
+    _PROPAGATOR.inject(carrier, setter=_SETTER)
+    for name, value in carrier.items():
+        request.headers[name] = value
+
+
+def _error_type(exc: UpstreamError) -> str:
+    # Low cardinality and safe: the HTTP status, or one of our own fixed codes.
+    # An upstream's own `code` is not used: it is the register's text, not ours.
+    if exc.upstream_status is not None:
+        return str(exc.upstream_status)
+    return exc.code or type(exc).__name__

@@ -1,0 +1,36 @@
+"""Attribute names of the protocollering spans.
+
+`dpl.core.*` are the Logboek Dataverwerkingen (Logius) attributes. What the
+standard keeps out of the logboek (who asked, for which doel, what was
+delivered) goes on the audit span under `klantbeeld.*`: field paths and
+register names, never values.
+"""
+
+from __future__ import annotations
+
+# Logboek Dataverwerkingen, on the processing span.
+PROCESSING_ACTIVITY_ID = "dpl.core.processing_activity_id"
+DATA_SUBJECT_ID = "dpl.core.data_subject_id"
+DATA_SUBJECT_ID_TYPE = "dpl.core.data_subject_id_type"
+FOREIGN_TRACE_ID = "dpl.core.foreign_operation.trace_id"
+FOREIGN_SPAN_ID = "dpl.core.foreign_operation.span_id"
+FOREIGN_PROCESSOR = "dpl.core.foreign_operation.processor"
+EXCEPTION_TYPE = "exception.type"
+EXCEPTION_MESSAGE = "exception.message"
+# Which key made the pseudonym, so records stay resolvable after a key rotation.
+DATA_SUBJECT_KEY_ID = "klantbeeld.data_subject_key_id"
+
+# The audit span.
+CALLER_CLIENT_ID = "klantbeeld.caller.client_id"
+CALLER_SUBJECT = "klantbeeld.caller.subject"
+CALLER_ISSUER = "klantbeeld.caller.issuer"
+STATED_USER = "klantbeeld.gebruiker_opgegeven"  # X-Gebruiker: stated by the caller, unverified
+STATED_PROCESSING = "klantbeeld.verwerking_opgegeven"  # X-Verwerking
+DOEL = "klantbeeld.doel"
+DOEL_NAAM = "klantbeeld.doel_naam"
+GRONDSLAG = "klantbeeld.grondslag"
+POLICY_VERSION = "klantbeeld.beleidsversie"
+SOURCES = "klantbeeld.bronnen"  # "naam=status" per register
+FIELDS = "klantbeeld.velden"  # delivered field paths
+HTTP_STATUS = "klantbeeld.http_status"
+OUTCOME = "klantbeeld.uitkomst"  # problem code, or "ok"

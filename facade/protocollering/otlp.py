@@ -1,0 +1,81 @@
+"""OTLP/HTTP to an OpenTelemetry Collector; confirmed means HTTP 2xx and no rejected spans.
+
+The SDK's OTLPSpanExporter is blocking and reports only success or failure; this
+sink sends the same protobuf (encoded by the OTLP exporter package's own
+encoder) over the façade's async HTTP client and reads the collector's
+`partial_success` answer, so a collector that drops part of a batch is a failure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import httpx
+from opentelemetry.exporter.otlp.proto.common.trace_encoder import encode_spans
+from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (
+    ExportTraceServiceRequest,
+    ExportTraceServiceResponse,
+)
+from opentelemetry.sdk.trace import ReadableSpan
+
+from facade.protocollering.sink import SinkError
+
+PROTOBUF = "application/x-protobuf"
+
+
+class OtlpSink:
+    name = "otlp"
+
+    def __init__(
+        self, endpoint: str, client: httpx.AsyncClient, headers: dict[str, str] | None = None
+    ) -> None:
+        self.endpoint = endpoint
+        self.client = client
+        self.headers = {"Content-Type": PROTOBUF, **(headers or {})}
+        self._healthy = True
+
+    async def write(self, spans: Sequence[ReadableSpan]) -> None:
+        body = encode_spans(spans).SerializeToString()
+        try:
+            response = await self.client.post(self.endpoint, content=body, headers=self.headers)
+        except httpx.HTTPError as exc:
+            self._healthy = False
+            raise SinkError(f"the otlp sink is unreachable: {type(exc).__name__}") from None
+        if not 200 <= response.status_code < 300:
+            self._healthy = False
+            raise SinkError(f"the otlp sink answered HTTP {response.status_code}")
+        rejected = _rejected_spans(response)
+        if rejected is None:
+            self._healthy = False
+            raise SinkError("the otlp sink gave an unreadable answer")
+        if rejected:
+            self._healthy = False
+            raise SinkError(f"the otlp sink rejected {rejected} span(s)")
+        self._healthy = True
+
+    async def ready(self) -> bool:
+        """An empty export request: valid OTLP, no data, answers whether the collector is up."""
+        try:
+            response = await self.client.post(
+                self.endpoint,
+                content=ExportTraceServiceRequest().SerializeToString(),
+                headers=self.headers,
+                timeout=2.0,
+            )
+        except httpx.HTTPError:
+            return False
+        return 200 <= response.status_code < 300
+
+    async def aclose(self) -> None:
+        await self.client.aclose()
+
+
+def _rejected_spans(response: httpx.Response) -> int | None:
+    if not response.content or PROTOBUF not in response.headers.get("content-type", ""):
+        return 0
+    answer = ExportTraceServiceResponse()
+    try:
+        answer.ParseFromString(response.content)
+    except Exception:  # a garbled answer is no confirmation
+        return None
+    return answer.partial_success.rejected_spans

@@ -1,0 +1,133 @@
+"""The record of one klantbeeld, from the first check to the confirmed write.
+
+`AuditTrail.start()` opens the Logboek Dataverwerkingen span as soon as the
+caller is authenticated (refusals are processings too), continuing the inbound
+W3C `traceparent`. The request fills it in as it learns things (the person, as
+a pseudonym; the doel; the registers consulted; the field paths delivered) and
+`finish()` closes it, adds the audit span and waits for the sink.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from opentelemetry import trace
+from opentelemetry.sdk.resources import Resource
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.sampling import ALWAYS_ON
+from opentelemetry.trace import Span, SpanKind, Status, StatusCode
+from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
+
+from facade.protocollering import attributes as a
+from facade.protocollering.processor import ConfirmingSpanProcessor
+from facade.protocollering.pseudonym import Pseudonymizer
+from facade.protocollering.sink import AUDIT_SPAN, PROCESSING_SPAN, AuditSink
+
+_PROPAGATOR = TraceContextTextMapPropagator()
+
+
+class AuditTrail:
+    """A TracerProvider of its own: never sampled, never batched, never shared."""
+
+    def __init__(
+        self,
+        sink: AuditSink,
+        pseudonymizer: Pseudonymizer,
+        *,
+        deadline_seconds: float,
+        resource: Resource | None = None,
+    ) -> None:
+        self.sink = sink
+        self.pseudonymizer = pseudonymizer
+        self.deadline = deadline_seconds
+        # ALWAYS_ON ignores the inbound `sampled` flag: sampling is not allowed here.
+        self.provider = TracerProvider(sampler=ALWAYS_ON, resource=resource or Resource.create())
+        self.processor = ConfirmingSpanProcessor(sink)
+        self.provider.add_span_processor(self.processor)
+        self.tracer = self.provider.get_tracer("klantbeeld.protocollering")
+
+    def start(
+        self,
+        headers: Mapping[str, str],
+        *,
+        client_id: str,
+        parent: Span | None = None,
+    ) -> Processing:
+        inbound = trace.get_current_span(_PROPAGATOR.extract(headers)).get_span_context()
+        context = trace.set_span_in_context(parent) if parent is not None else None
+        if context is None and inbound.is_valid:
+            context = _PROPAGATOR.extract(headers)
+        span = self.tracer.start_span(PROCESSING_SPAN, context=context, kind=SpanKind.SERVER)
+        if inbound.is_valid:
+            # The caller's own operation, as the standard asks: dpl.core.foreign_operation.*
+            span.set_attribute(a.FOREIGN_TRACE_ID, f"{inbound.trace_id:032x}")
+            span.set_attribute(a.FOREIGN_SPAN_ID, f"{inbound.span_id:016x}")
+            span.set_attribute(a.FOREIGN_PROCESSOR, client_id)
+        return Processing(self, span)
+
+
+@dataclass
+class Processing:
+    trail: AuditTrail
+    span: Span
+    audit: dict[str, object] = field(default_factory=dict)
+    _error: tuple[str, str] | None = None
+
+    @property
+    def trace_id(self) -> str:
+        return f"{self.span.get_span_context().trace_id:032x}"
+
+    def subject(self, bsn: str) -> None:
+        """The data subject, as a keyed pseudonym: never the BSN itself."""
+        self.span.set_attribute(a.DATA_SUBJECT_ID, self.trail.pseudonymizer.pseudonym(bsn))
+        self.span.set_attribute(a.DATA_SUBJECT_ID_TYPE, "BSN")
+        self.span.set_attribute(a.DATA_SUBJECT_KEY_ID, self.trail.pseudonymizer.key_id)
+
+    def activity(self, verwerkingsactiviteit: str) -> None:
+        self.span.set_attribute(a.PROCESSING_ACTIVITY_ID, verwerkingsactiviteit)
+
+    def caller(self, *, client_id: str, subject: str, issuer: str) -> None:
+        self.audit.update(
+            {a.CALLER_CLIENT_ID: client_id, a.CALLER_SUBJECT: subject, a.CALLER_ISSUER: issuer}
+        )
+
+    def stated(self, *, gebruiker: str | None, verwerking: str | None) -> None:
+        if gebruiker:
+            self.audit[a.STATED_USER] = gebruiker
+        if verwerking:
+            self.audit[a.STATED_PROCESSING] = verwerking
+
+    def doel(self, *, doel_id: str, naam: str, grondslag: str, beleidsversie: str) -> None:
+        self.audit.update(
+            {a.DOEL: doel_id, a.DOEL_NAAM: naam, a.GRONDSLAG: grondslag,
+             a.POLICY_VERSION: beleidsversie}
+        )  # fmt: skip
+
+    def consulted(self, bronnen: Iterable[Mapping[str, object]]) -> None:
+        self.audit[a.SOURCES] = [f"{b['bron']}={b['status']}" for b in bronnen]
+
+    def delivered(self, paths: Iterable[str]) -> None:
+        self.audit[a.FIELDS] = sorted(paths)
+
+    def failed(self, kind: str, code: str) -> None:
+        """Status Error per the standard: the kind of failure and a code, no personal data."""
+        self._error = (kind, code)
+
+    async def finish(self, http_status: int) -> None:
+        """Close both spans and wait for the sink; raises SinkError when it does not confirm."""
+        self.audit[a.HTTP_STATUS] = http_status
+        self.audit[a.OUTCOME] = self._error[1] if self._error else "ok"
+        context = trace.set_span_in_context(self.span)
+        audit = self.trail.tracer.start_span(AUDIT_SPAN, context=context)
+        audit.set_attributes(self.audit)  # type: ignore[arg-type]
+        audit.end()
+        if self._error:
+            kind, code = self._error
+            self.span.set_attribute(a.EXCEPTION_TYPE, kind)
+            self.span.set_attribute(a.EXCEPTION_MESSAGE, code)
+            self.span.set_status(Status(StatusCode.ERROR, code))
+        else:
+            self.span.set_status(Status(StatusCode.OK))
+        self.span.end()
+        await self.trail.processor.confirmed(self.span, self.trail.deadline)
