@@ -61,6 +61,7 @@ def create_app(
             Route("/api/v1/doelen", routes.doelen, methods=["GET"]),
             Route("/api/v1/doelen/{doel_id}", routes.doel, methods=["GET"]),
             Route("/healthz", routes.healthz, methods=["GET"]),
+            Route("/readyz", routes.readyz, methods=["GET"]),
         ],
         exception_handlers={
             Problem: _problem_handler,

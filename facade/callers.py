@@ -132,7 +132,8 @@ class CallerAuthenticator:
         s = self.settings
         return Caller(
             subject=str(claims["sub"]),
-            client_id=str(claims.get("client_id") or claims.get("azp") or claims["sub"]),
+            # Not `sub` as a fallback: a portal's `sub` may be the resident's BSN.
+            client_id=str(claims.get("client_id") or claims.get("azp") or "onbekend"),
             issuer=str(claims["iss"]),
             scopes=_claim_set(claims.get(s.scope_claim)),
             rollen=_claim_set(claims.get(s.roles_claim)),

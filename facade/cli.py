@@ -4,6 +4,7 @@
     klantbeeld check-config [--config FILE]
     klantbeeld demo-token [--scope S] [--rol R] [--bsn BSN] [--sub SUB]
     klantbeeld doelen-review [--output FILE]
+    klantbeeld pseudoniem < bsns.txt
 
 The configuration file defaults to $KLANTBEELD_CONFIG, else config/demo.toml.
 """
@@ -48,6 +49,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "doelen-review", help="render the doelen as a Markdown document for the privacy officer"
     )
     review.add_argument("--output", help="write to this file instead of standard output")
+    commands.add_parser(
+        "pseudoniem",
+        help="read BSNs from standard input (one per line, never on the command line, where "
+        "shell history and ps would keep them); print each one's logboek pseudonym per key",
+    )
     token = commands.add_parser("demo-token", help="print a caller token signed with the demo key")
     token.add_argument("--scope", action="append", default=[], help="scope to grant (repeatable)")
     token.add_argument("--rol", action="append", default=[], help="role to grant (repeatable)")
@@ -68,6 +74,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     if args.command == "demo-token":
         return print_demo_token(settings, args)
+    if args.command == "pseudoniem":
+        from facade.protocollering.setup import build_pseudonymizer
+
+        pseudonymizer = build_pseudonymizer(settings)
+        for line in sys.stdin:
+            if bsn := line.strip():
+                for key_id, value in pseudonymizer.all_pseudonyms(bsn).items():
+                    print(f"{key_id}\t{value}")
+        return 0
     if args.command == "doelen-review":
         document = review_document(policies)
         if args.output:

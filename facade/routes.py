@@ -38,10 +38,11 @@ async def klantbeeld(request: Request) -> Response:
     """One klantbeeld; every authenticated request is recorded before it is answered."""
     state: AppState = request.app.state.facade
     caller = await state.authenticator.authenticate(request.headers.get("authorization"))
-    processing = state.trail.start(request.headers, client_id=caller.client_id)
+    client_id = _never_a_bsn(caller.client_id, state)
+    processing = state.trail.start(request.headers, client_id=client_id)
     processing.caller(
-        client_id=caller.client_id,
-        subject=_audit_subject(caller, state),
+        client_id=client_id,
+        subject=_never_a_bsn(caller.subject, state),
         issuer=caller.issuer,
     )
     try:
@@ -116,11 +117,11 @@ async def _confirm(processing: Processing, http_status: int) -> None:
         ) from None
 
 
-def _audit_subject(caller: Caller, state: AppState) -> str:
+def _never_a_bsn(value: str, state: AppState) -> str:
     # A portal may put the resident's BSN in `sub`: the audit names a pseudonym then.
-    if passes_elfproef(caller.subject):
-        return "pseudoniem:" + state.trail.pseudonymizer.pseudonym(caller.subject)
-    return caller.subject
+    if passes_elfproef(value.strip()):
+        return "pseudoniem:" + state.trail.pseudonymizer.pseudonym(value.strip())
+    return value
 
 
 async def doelen(request: Request) -> Response:
@@ -142,6 +143,21 @@ async def doel(request: Request) -> Response:
     if found is None:
         raise Problem(404, "doel-onbekend", "Doel niet gevonden.", "Dit doel bestaat niet.")
     return JSONResponse(doel_details(found, state.policies))
+
+
+async def readyz(request: Request) -> Response:
+    """Ready to serve: configuration loaded, protocollering sink confirming.
+
+    Cheap, and never calls a register with personal data.
+    """
+    state: AppState = request.app.state.facade
+    checks = {"configuratie": True, "protocollering": await state.trail.sink.ready()}
+    ready = all(checks.values())
+    return JSONResponse(
+        {"status": "ok" if ready else "niet-gereed", "controles": checks},
+        status_code=200 if ready else 503,
+        headers={"Cache-Control": "no-store"},
+    )
 
 
 async def healthz(request: Request) -> Response:

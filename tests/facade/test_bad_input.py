@@ -8,7 +8,7 @@ import httpx
 import jwt
 
 from facade.demo import BSN_HOOFDPERSOON
-from tests.facade.conftest import DEMO_KEY, Facade, caller_token
+from tests.harness import DEMO_KEY, Facade, caller_token
 
 KLANTBEELD = "/api/v1/klantbeeld"
 BAD_BSN = "123456789"

@@ -6,7 +6,7 @@ import time
 from dataclasses import replace
 
 from facade.demo import BSN_HOOFDPERSOON, Fault
-from tests.facade.conftest import Facade, caller_token, demo_settings, make_facade
+from tests.harness import Facade, caller_token, demo_settings, make_facade
 
 
 def entry(view: dict, bron: str) -> dict:

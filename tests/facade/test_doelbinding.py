@@ -20,7 +20,7 @@ import pytest_asyncio
 
 from facade.demo import BSN_GEHEIM, BSN_HOOFDPERSOON, BSN_ONBEKEND_IN_BRP, DEMO_ZGW_SECRET
 from policies.projection import delivered_paths
-from tests.facade.conftest import Facade, caller_token, demo_settings, make_facade
+from tests.harness import Facade, caller_token, demo_settings, make_facade
 
 GOLDEN = Path(__file__).parent / "golden" / "doelbinding.json"
 PERSONS = {

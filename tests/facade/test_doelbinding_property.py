@@ -36,7 +36,7 @@ from policies.model import (
 from policies.paths import covers
 from policies.projection import delivered_paths
 from policies.viewpaths import ALWAYS_WITH_RECORD
-from tests.facade.conftest import MemorySink, caller_token, demo_settings
+from tests.harness import MemorySink, caller_token, demo_settings
 
 BSN = "999993653"
 OTHER_BSN = "999990068"

@@ -11,7 +11,7 @@ from facade.demo import BSN_HOOFDPERSOON, Fault
 from facade.settings import load_settings
 from policies.describe import review_document
 from policies.loader import load_policies
-from tests.facade.conftest import CONFIG, Facade, caller_token, demo_settings, make_facade
+from tests.harness import CONFIG, Facade, caller_token, demo_settings, make_facade
 
 ROOT = Path(__file__).resolve().parents[2]
 

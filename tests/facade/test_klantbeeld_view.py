@@ -13,7 +13,7 @@ from facade.demo import (
     BSN_OVERLEDEN,
     BSN_VEEL_ZAKEN,
 )
-from tests.facade.conftest import Facade, caller_token, demo_settings, make_facade
+from tests.harness import Facade, caller_token, demo_settings, make_facade
 
 UNKNOWN_EVERYWHERE = "999990111"
 

@@ -1,18 +1,17 @@
-"""A façade on the in-process demo registers, a recorder of every upstream call, tokens."""
+"""The test harness: a façade on the in-process demo registers, a recorder of every
+upstream call, an in-memory protocollering sink, caller tokens."""
 
 from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import httpx
 import jwt
-import pytest
-import pytest_asyncio
 from opentelemetry.sdk.trace import ReadableSpan
 from starlette.applications import Starlette
 
@@ -22,7 +21,7 @@ from facade.protocollering.records import span_record
 from facade.protocollering.setup import build_trail
 from facade.settings import RegisterSettings, Settings, load_settings
 
-CONFIG = Path(__file__).resolve().parents[2] / "config"
+CONFIG = Path(__file__).resolve().parents[1] / "config"
 DEMO_KEY = (CONFIG / "demo" / "demo-caller-key.pem").read_bytes()
 REGISTERS = "http://registers"
 
@@ -154,14 +153,3 @@ async def make_facade(
         transport=httpx.ASGITransport(app=app), base_url="http://facade"
     ) as client:
         yield Facade(client, registers, calls, sink)
-
-
-@pytest_asyncio.fixture
-async def facade() -> AsyncIterator[Facade]:
-    async for f in make_facade(demo_settings()):
-        yield f
-
-
-@pytest.fixture
-def settings_factory() -> Callable[..., Settings]:
-    return demo_settings
