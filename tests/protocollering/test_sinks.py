@@ -1,0 +1,163 @@
+"""The sinks: JSON lines to a file (fsync'ed, group-committed), stdout, OTLP/HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import os
+from pathlib import Path
+
+import httpx
+import pytest
+import respx
+from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (
+    ExportTraceServiceRequest,
+    ExportTraceServiceResponse,
+)
+from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+from facade.protocollering.lines import FileSink, StdoutSink
+from facade.protocollering.otlp import OtlpSink
+from facade.protocollering.pseudonym import Pseudonymizer, PseudonymKey
+from facade.protocollering.sink import AUDIT_SPAN, PROCESSING_SPAN, SinkError
+
+ENDPOINT = "https://collector.example/v1/traces"
+
+
+def batch() -> list[ReadableSpan]:
+    exporter = InMemorySpanExporter()
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    tracer = provider.get_tracer("test")
+    with tracer.start_as_current_span(PROCESSING_SPAN) as processing:
+        processing.set_attribute("dpl.core.data_subject_id", "ab" * 32)
+        with tracer.start_as_current_span(AUDIT_SPAN) as audit:
+            audit.set_attribute("klantbeeld.velden", ["klant.naam"])
+    spans = list(exporter.get_finished_spans())
+    return [spans[1], spans[0]]
+
+
+async def test_the_file_sink_writes_one_json_object_per_record_and_fsyncs(tmp_path: Path) -> None:
+    path = tmp_path / "log" / "protocollering.jsonl"
+    sink = FileSink(path)
+    await sink.write(batch())
+    lines = path.read_text(encoding="utf-8").splitlines()
+    records = [json.loads(line) for line in lines]
+    assert [r["record"] for r in records] == ["dataverwerking", "audit"]
+    assert set(records[0]) == {
+        "record", "trace_id", "span_id", "parent_span_id", "name", "start_time", "end_time",
+        "status_code", "attributes", "resource",
+    }  # fmt: skip
+    assert records[1]["parent_span_id"] == records[0]["span_id"]
+    assert records[0]["attributes"]["dpl.core.data_subject_id"] == "ab" * 32
+    assert oct(path.stat().st_mode & 0o777) == "0o600"
+    await sink.aclose()
+
+
+async def test_concurrent_writes_share_fsyncs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fsyncs = 0
+    real_fsync = os.fsync
+
+    def counting_fsync(fd: int) -> None:
+        nonlocal fsyncs
+        fsyncs += 1
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", counting_fsync)
+    sink = FileSink(tmp_path / "p.jsonl")
+    await asyncio.gather(*(sink.write(batch()) for _ in range(50)))
+    assert len((tmp_path / "p.jsonl").read_text().splitlines()) == 100
+    assert fsyncs < 50
+    await sink.aclose()
+
+
+async def test_a_file_that_cannot_be_written_fails_every_waiting_write(tmp_path: Path) -> None:
+    blocker = tmp_path / "geen-map"
+    blocker.write_text("een bestand, geen map")
+    sink = FileSink(blocker / "p.jsonl")
+    with pytest.raises(SinkError) as info:
+        await sink.write(batch())
+    assert "could not write" in str(info.value)
+    assert await sink.ready() is False
+    await sink.aclose()
+
+
+async def test_the_stdout_sink_writes_the_same_lines() -> None:
+    stream = io.StringIO()
+    sink = StdoutSink(stream)
+    await sink.write(batch())
+    assert [json.loads(line)["record"] for line in stream.getvalue().splitlines()] == [
+        "dataverwerking",
+        "audit",
+    ]
+    await sink.aclose()
+
+
+def otlp_sink() -> OtlpSink:
+    return OtlpSink(ENDPOINT, httpx.AsyncClient())
+
+
+@respx.mock
+async def test_the_otlp_sink_posts_protobuf_and_accepts_a_clean_2xx() -> None:
+    route = respx.post(ENDPOINT).mock(return_value=httpx.Response(200))
+    await otlp_sink().write(batch())
+    request = route.calls.last.request
+    assert request.headers["content-type"] == "application/x-protobuf"
+    sent = ExportTraceServiceRequest()
+    sent.ParseFromString(request.content)
+    names = [s.name for r in sent.resource_spans for ss in r.scope_spans for s in ss.spans]
+    assert names == [PROCESSING_SPAN, AUDIT_SPAN]
+
+
+@respx.mock
+async def test_rejected_spans_in_a_partial_success_are_no_confirmation() -> None:
+    answer = ExportTraceServiceResponse()
+    answer.partial_success.rejected_spans = 1
+    respx.post(ENDPOINT).mock(
+        return_value=httpx.Response(
+            200,
+            content=answer.SerializeToString(),
+            headers={"Content-Type": "application/x-protobuf"},
+        )
+    )
+    with pytest.raises(SinkError, match="rejected 1 span"):
+        await otlp_sink().write(batch())
+
+
+@respx.mock
+@pytest.mark.parametrize("response", [httpx.Response(503), httpx.ConnectError("weg")])
+async def test_an_unavailable_collector_is_no_confirmation(response: object) -> None:
+    route = respx.post(ENDPOINT)
+    if isinstance(response, Exception):
+        route.mock(side_effect=response)
+    else:
+        route.mock(return_value=response)
+    with pytest.raises(SinkError):
+        await otlp_sink().write(batch())
+
+
+@respx.mock
+async def test_otlp_readiness_sends_an_empty_export_request() -> None:
+    route = respx.post(ENDPOINT).mock(return_value=httpx.Response(200))
+    assert await otlp_sink().ready() is True
+    assert route.calls.last.request.content == b""
+
+
+def test_pseudonyms_are_keyed_stable_and_differ_per_key() -> None:
+    old = PseudonymKey("2025", b"k" * 32)
+    new = PseudonymKey("2026", b"n" * 32)
+    pseudonymizer = Pseudonymizer(new, [old])
+    value = pseudonymizer.pseudonym("999993653")
+    assert value == pseudonymizer.pseudonym("999993653")
+    assert len(value) == 64 and "999993653" not in value
+    assert Pseudonymizer(old).pseudonym("999993653") != value
+    assert pseudonymizer.all_pseudonyms("999993653") == {
+        "2026": value,
+        "2025": Pseudonymizer(old).pseudonym("999993653"),
+    }
+    assert "k" * 32 not in repr(old)
