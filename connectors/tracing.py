@@ -13,6 +13,7 @@ import asyncio
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 
 import httpx
 from opentelemetry import trace
@@ -89,10 +90,29 @@ def record_status(span: Span, status_code: int) -> None:
     span.set_attribute("http.response.status_code", status_code)
 
 
+# The span the registers should see as the caller. The façade sets its
+# Logboek Dataverwerkingen processing span here, so each register's own logboek
+# points (dpl.core.foreign_operation.span_id) at a record that exists in ours,
+# whatever the operators' tracing samples. Unset: the current span.
+_PROPAGATED: ContextVar[Span | None] = ContextVar("klantbeeld_propagated_span", default=None)
+
+
+@contextmanager
+def propagate_as(span: Span) -> Iterator[None]:
+    """Every upstream request made inside (and in tasks started inside) names `span`."""
+    token = _PROPAGATED.set(span)
+    try:
+        yield
+    finally:
+        _PROPAGATED.reset(token)
+
+
 def inject_trace_context(request: httpx.Request) -> None:
-    """Put `traceparent` (and `tracestate`) of the current span on the outgoing request."""
+    """Put `traceparent` (and `tracestate`) on the outgoing request."""
     carrier: dict[str, str] = {}
-    _PROPAGATOR.inject(carrier, setter=_SETTER)
+    span = _PROPAGATED.get()
+    context = trace.set_span_in_context(span) if span is not None else None
+    _PROPAGATOR.inject(carrier, context=context, setter=_SETTER)
     for name, value in carrier.items():
         request.headers[name] = value
 

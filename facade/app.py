@@ -6,6 +6,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 
+from opentelemetry.sdk.trace import TracerProvider
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -13,10 +14,12 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp
 
+from connectors.tracing import TRACER_NAME
 from facade import routes
 from facade.callers import CallerAuthenticator
 from facade.klantbeeld import KlantbeeldService
 from facade.middleware import ApiHeaders, ErrorShield
+from facade.observability import AccessLog, install_redaction
 from facade.problems import Problem, ProblemResponse, internal_error
 from facade.protocollering.setup import build_trail
 from facade.protocollering.trail import AuditTrail
@@ -34,9 +37,14 @@ def create_app(
     policies: PolicySet | None = None,
     client_factory: ClientFactory = default_client,
     trail: AuditTrail | None = None,
+    tracer_provider: TracerProvider | None = None,
 ) -> ASGIApp:
+    """The façade. `tracer_provider` is the operators' tracing (none: no-op)."""
+    # Before anything can log: no query string (with its BSN) in any log line.
+    install_redaction()
     policies = policies or load_policies(settings.doelen_dir, settings.toegang_file)
-    registers = build_registers(settings, client_factory)
+    connector_tracer = tracer_provider.get_tracer(TRACER_NAME) if tracer_provider else None
+    registers = build_registers(settings, client_factory, connector_tracer)
     trail = trail or build_trail(settings)
     state = AppState(
         settings=settings,
@@ -73,7 +81,9 @@ def create_app(
     # NL API Design Rules: no trailing-slash redirects, a trailing slash is a 404.
     app.router.redirect_slashes = False
     app.state.facade = state
-    return ErrorShield(ApiHeaders(app))
+    # AccessLog outermost: it logs the status that was actually sent.
+    request_tracer = tracer_provider.get_tracer("klantbeeld.facade") if tracer_provider else None
+    return AccessLog(ErrorShield(ApiHeaders(app)), tracer=request_tracer)
 
 
 async def _problem_handler(request: Request, exc: Exception) -> Response:

@@ -130,26 +130,34 @@ def print_demo_token(settings: Settings, args: argparse.Namespace) -> int:
 
 def serve(settings: Settings, host: str | None = None, port: int | None = None) -> int:
     from facade.app import create_app
+    from facade.observability import setup_logging, setup_tracing
 
-    # httpx logs every request URL at INFO, and ZGW query strings carry the BSN.
+    setup_logging(settings.observability)
+    # httpx logs every request URL at INFO; redaction strips the query (and its
+    # BSN), and operators rarely want a line per upstream call anyway.
     for name in ("httpx", "httpcore"):
         logging.getLogger(name).setLevel(logging.WARNING)
+    provider = setup_tracing(settings.observability)
 
     if settings.demo.registers:
         base_url = start_demo_registers(settings.demo.registers_host, settings.demo.registers_port)
         settings = settings.with_demo_registers(base_url)
         print(f"demo registers on {base_url}", file=sys.stderr)
-    app = create_app(settings)
-    # The façade's own paths carry no BSN (it travels in the body), but a caller
-    # may still put one in a query string: the access log stays off.
-    uvicorn.run(
-        app,
-        host=host or settings.server.host,
-        port=port or settings.server.port,
-        access_log=False,
-        log_level="info",
-        proxy_headers=True,
-    )
+    app = create_app(settings, tracer_provider=provider)
+    # uvicorn's access log prints the query string, where a caller may have put
+    # a BSN: it stays off; facade.observability.AccessLog logs the path only.
+    # log_config=None: uvicorn's own handlers would bypass the JSON log format.
+    try:
+        uvicorn.run(
+            app,
+            host=host or settings.server.host,
+            port=port or settings.server.port,
+            access_log=False,
+            log_config=None,
+            proxy_headers=True,
+        )
+    finally:
+        provider.shutdown()
     return 0
 
 
@@ -166,7 +174,9 @@ def start_demo_registers(host: str, port: int) -> str:
         host=host,
         port=port,
         access_log=False,
-        log_level="warning",
+        # Neither uvicorn's handlers nor its log_level: both are process-wide and
+        # would silence (or un-format) the façade's own uvicorn lines.
+        log_config=None,
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="demo-registers", daemon=True)

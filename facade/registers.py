@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import httpx
+from opentelemetry.trace import Tracer
 
 from connectors.auth import ApiKeyAuth, NoAuth, TokenAuth, UpstreamAuth, ZgwJwtAuth
 from connectors.brp import BrpConnector, BrpProtocolHeaders
@@ -57,7 +58,9 @@ class Registers:
 
 
 def build_registers(
-    settings: Settings, client_factory: ClientFactory = default_client
+    settings: Settings,
+    client_factory: ClientFactory = default_client,
+    tracer: Tracer | None = None,
 ) -> Registers:
     registers = Registers(all=[])
     for config in settings.registers:
@@ -67,6 +70,7 @@ def build_registers(
             client=client_factory(config),
             auth=_auth(config),
             max_response_bytes=config.max_response_bytes,
+            tracer=tracer,
         )
         registers.all.append(Register(config, upstream))
     # One resolver, one cache: zaaktypen are shared between zaaksystemen of one

@@ -6,11 +6,11 @@ import logging
 from datetime import UTC, datetime
 from typing import Any
 
-from opentelemetry import trace
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from connectors.context import CallContext
+from connectors.tracing import propagate_as
 from facade.bsn import passes_elfproef
 from facade.callers import Caller
 from facade.problems import API_VERSION, Problem, unavailable
@@ -77,9 +77,9 @@ async def _klantbeeld(
     authorize(caller, verzoek, state.policies)
 
     plan = make_plan(doel, verzoek.fields)
-    # Upstream calls become children of the processing span: their traceparent
-    # carries this trace to the registers' own logboeken.
-    with trace.use_span(processing.span, end_on_exit=False):
+    # The registers see the processing span as their caller (traceparent), so
+    # their own logboeken point at this record.
+    with propagate_as(processing.span):
         result = await state.service.build(verzoek.bsn, plan, _call_context(caller, verzoek))
     processing.consulted(result.bronnen)
     missing = sorted(

@@ -11,9 +11,11 @@ import os
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
+
+from facade.observability import ObservabilitySettings
 
 SOORTEN = ("brp", "zaken", "catalogi", "klanten", "contactmomenten")
 DEMO_REGISTERS_PLACEHOLDER = "{demo_registers}"
@@ -118,15 +120,6 @@ class ProtocolleringSettings:
 
 
 @dataclass(frozen=True)
-class ObservabilityConfig:
-    log_level: str = "INFO"
-    log_format: str = "json"
-    tracing_exporter: str = "none"
-    tracing_endpoint: str | None = None
-    tracing_sample_ratio: float = 1.0
-
-
-@dataclass(frozen=True)
 class Settings:
     mode: str
     server: ServerSettings
@@ -138,7 +131,7 @@ class Settings:
     registers: tuple[RegisterSettings, ...]
     source_file: Path
     protocollering: ProtocolleringSettings = field(default_factory=ProtocolleringSettings)
-    observability: ObservabilityConfig = field(default_factory=ObservabilityConfig)
+    observability: ObservabilitySettings = field(default_factory=ObservabilitySettings)
 
     def with_demo_registers(self, base_url: str) -> Settings:
         """The same settings with `{demo_registers}` replaced by where they now run."""
@@ -375,42 +368,14 @@ class _Reader:
             bewaartermijn=self.get(raw, p, "bewaartermijn", str),
         )
 
-    def observability(self, data: dict[str, Any]) -> ObservabilityConfig:
-        p = "observability."
-        raw = self.table(
-            data,
-            "observability",
-            {
-                "log_level",
-                "log_format",
-                "tracing_exporter",
-                "tracing_endpoint",
-                "tracing_sample_ratio",
-            },
-        )
-        level = self.get(raw, p, "log_level", str, "INFO")
-        if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
-            self.problem(p + "log_level", f"{level!r} is not DEBUG, INFO, WARNING or ERROR")
-        log_format = self.get(raw, p, "log_format", str, "json")
-        if log_format not in ("json", "text"):
-            self.problem(p + "log_format", "must be 'json' or 'text'")
-        exporter = self.get(raw, p, "tracing_exporter", str, "none")
-        if exporter not in ("none", "otlp", "console"):
-            self.problem(p + "tracing_exporter", "must be 'none', 'otlp' or 'console'")
-        endpoint = self.get(raw, p, "tracing_endpoint", str)
-        if exporter == "otlp" and not endpoint:
-            self.problem(p + "tracing_endpoint", "is required for tracing_exporter = 'otlp'")
-        ratio = raw.get("tracing_sample_ratio", 1.0)
-        if isinstance(ratio, bool) or not isinstance(ratio, int | float) or not 0 <= ratio <= 1:
-            self.problem(p + "tracing_sample_ratio", "must be a number from 0 to 1")
-            ratio = 1.0
-        return ObservabilityConfig(
-            log_level=level,
-            log_format=log_format,
-            tracing_exporter=exporter,
-            tracing_endpoint=endpoint,
-            tracing_sample_ratio=float(ratio),
-        )
+    def observability(self, data: dict[str, Any]) -> ObservabilitySettings:
+        known = {f.name for f in fields(ObservabilitySettings)}
+        raw = self.table(data, "observability", known)
+        config = ObservabilitySettings(**{k: v for k, v in raw.items() if k in known})
+        for problem in config.problems():
+            key, _, reason = problem.partition(": ")
+            self.problem(f"observability.{key}", reason)
+        return config
 
     def caller_auth(self, data: dict[str, Any]) -> CallerAuthSettings | None:
         p = "caller_auth."

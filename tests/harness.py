@@ -12,7 +12,7 @@ from typing import Any
 
 import httpx
 import jwt
-from opentelemetry.sdk.trace import ReadableSpan
+from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from starlette.applications import Starlette
 
 from facade.app import create_app
@@ -138,7 +138,10 @@ def demo_settings(**register_overrides: Any) -> Settings:
 
 
 async def make_facade(
-    settings: Settings, registers: Starlette | None = None, sink: MemorySink | None = None
+    settings: Settings,
+    registers: Starlette | None = None,
+    sink: MemorySink | None = None,
+    tracer_provider: TracerProvider | None = None,
 ) -> AsyncIterator[Facade]:
     registers = registers or create_registers_app(brp_api_key=DEMO_BRP_API_KEY)
     calls: list[UpstreamCall] = []
@@ -148,7 +151,12 @@ async def make_facade(
         transport = RecordingTransport(httpx.ASGITransport(app=registers), calls)
         return httpx.AsyncClient(transport=transport, timeout=register.deadline_ms / 1000)
 
-    app = create_app(settings, client_factory=client_factory, trail=build_trail(settings, sink))
+    app = create_app(
+        settings,
+        client_factory=client_factory,
+        trail=build_trail(settings, sink),
+        tracer_provider=tracer_provider,
+    )
     async with httpx.AsyncClient(
         transport=httpx.ASGITransport(app=app), base_url="http://facade"
     ) as client:

@@ -47,17 +47,17 @@ class AuditTrail:
         self.provider.add_span_processor(self.processor)
         self.tracer = self.provider.get_tracer("klantbeeld.protocollering")
 
-    def start(
-        self,
-        headers: Mapping[str, str],
-        *,
-        client_id: str,
-        parent: Span | None = None,
-    ) -> Processing:
+    def start(self, headers: Mapping[str, str], *, client_id: str) -> Processing:
+        """Open the processing span as a child of the current context.
+
+        The current span is the request's (see facade.observability.AccessLog),
+        which continues the inbound `traceparent`: one trace id for the caller,
+        the operators' tracing and this record.
+        """
         inbound = trace.get_current_span(_PROPAGATOR.extract(headers)).get_span_context()
-        context = trace.set_span_in_context(parent) if parent is not None else None
-        if context is None and inbound.is_valid:
-            context = _PROPAGATOR.extract(headers)
+        context = None
+        if not trace.get_current_span().get_span_context().is_valid and inbound.is_valid:
+            context = _PROPAGATOR.extract(headers)  # no request span: continue the inbound one
         span = self.tracer.start_span(PROCESSING_SPAN, context=context, kind=SpanKind.SERVER)
         if inbound.is_valid:
             # The caller's own operation, as the standard asks: dpl.core.foreign_operation.*

@@ -61,13 +61,15 @@ async def test_the_inbound_trace_is_continued_and_named_as_the_foreign_operation
     assert audit[0]["parent_span_id"] == record["span_id"]
 
 
-async def test_every_upstream_request_carries_the_processing_trace(facade: Facade) -> None:
+async def test_every_upstream_request_names_the_processing_record_as_its_caller(
+    facade: Facade,
+) -> None:
     await facade.klantbeeld(BSN_HOOFDPERSOON, headers={"traceparent": TRACEPARENT})
+    processing, _ = by_kind(facade)
     assert facade.calls
     for call in facade.calls:
-        _version, trace_id, span_id, _flags = call.headers["traceparent"].split("-")
-        assert trace_id == TRACE_ID
-        assert span_id != PARENT_ID
+        # So each register's own logboek points at a record that exists in ours.
+        assert call.headers["traceparent"] == f"00-{TRACE_ID}-{processing[0]['span_id']}-01"
 
 
 async def test_the_audit_record_lists_who_why_and_exactly_the_delivered_field_paths(

@@ -1,0 +1,143 @@
+"""No BSN anywhere it does not belong: a whole demo run, everything the process writes captured.
+
+Several persons, several doelen, failing registers, refusals and bad input,
+with logging at DEBUG (to the JSON handler and to pytest's capture), ordinary
+tracing sampling everything, and the protocollering. The BSNs used may appear
+in the successful answers, and nowhere else: not in a log line, a span, an
+audit record or a problem body.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import pytest
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+from facade.demo import (
+    BSN_ALLEEN_BRP,
+    BSN_GEHEIM,
+    BSN_HOOFDPERSOON,
+    BSN_ONBEKEND_IN_BRP,
+    BSN_OVERLEDEN,
+    BSN_PARTNER,
+    Fault,
+)
+from facade.observability import ObservabilitySettings, setup_logging
+from tests.harness import Facade, caller_token, demo_settings, make_facade
+
+UNKNOWN = "999990111"
+USED = [BSN_HOOFDPERSOON, BSN_GEHEIM, BSN_OVERLEDEN, BSN_ONBEKEND_IN_BRP, BSN_ALLEEN_BRP, UNKNOWN]
+# Also data that only the registers hold: a partner's BSN in the BRP answer.
+SECRETS = [*USED, BSN_PARTNER]
+LOGGERS = ["", "httpx", "httpcore", "facade", "connectors", "uvicorn", "aiohttp"]
+
+
+async def test_a_full_demo_run_leaks_no_bsn_outside_the_answers(
+    caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
+) -> None:
+    setup_logging(ObservabilitySettings(log_level="DEBUG", log_format="json"))
+    for name in LOGGERS:
+        caplog.set_level(logging.DEBUG, logger=name)
+    exporter = InMemorySpanExporter()
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+
+    answers: list[str] = []
+    problems: list[str] = []
+    async for facade in make_facade(demo_settings(), tracer_provider=provider):
+        faults = facade.registers.state.faults
+
+        async def ask(
+            bsn: str, doel: str = "kcc-algemene-vraag", facade: Facade = facade, **kwargs: object
+        ) -> None:
+            response = await facade.klantbeeld(bsn, doel=doel, **kwargs)  # type: ignore[arg-type]
+            if response.headers["content-type"] == "application/problem+json":
+                problems.append(response.text)
+            else:
+                answers.append(response.text)
+
+        for bsn in USED:
+            await ask(bsn)
+        wmo = caller_token(None, roles=["wmo-consulent"])
+        balie = caller_token("klantbeeld.burgerzaken")
+        await ask(BSN_HOOFDPERSOON, "wmo-consulent", token=wmo)
+        await ask(BSN_GEHEIM, "burgerzaken-balie", token=balie)
+        await ask(
+            BSN_HOOFDPERSOON,
+            "mijn-gegevens",
+            token=caller_token("klantbeeld.zelfbediening", bsn=BSN_HOOFDPERSOON),
+        )
+        # Failing registers.
+        faults.set("zaken", Fault.http_status(503))
+        faults.set("brp", Fault.invalid_json())
+        await ask(BSN_HOOFDPERSOON)
+        faults.clear()
+        faults.set("klanten", Fault.server_error())
+        await ask(BSN_OVERLEDEN)
+        faults.clear()
+        faults.set("brp", Fault.http_status(503))
+        await ask(BSN_ALLEEN_BRP, "burgerzaken-balie", token=balie)  # required source: 503
+        faults.clear()
+        # Refusals and bad input.
+        await ask(BSN_HOOFDPERSOON, "wmo-consulent")  # doel not allowed
+        await ask(
+            BSN_GEHEIM,
+            "mijn-gegevens",
+            token=caller_token("klantbeeld.zelfbediening", bsn=BSN_HOOFDPERSOON),
+        )
+        await ask(BSN_HOOFDPERSOON + "\n")
+        await ask(BSN_HOOFDPERSOON, headers={"X-Gebruiker": BSN_OVERLEDEN})
+        await ask(BSN_HOOFDPERSOON, doel="onbekend-doel")
+        for path in (
+            f"/api/v1/klantbeeld/{BSN_HOOFDPERSOON}",
+            f"/api/v1/klantbeeld?burgerservicenummer={BSN_GEHEIM}",
+        ):
+            response = await facade.client.get(path)
+            problems.append(response.text)
+        response = await facade.client.post(
+            f"/api/v1/klantbeeld?bsn={BSN_GEHEIM}",
+            json={"burgerservicenummer": BSN_GEHEIM},
+            headers={
+                "Authorization": f"Bearer {caller_token()}",
+                "X-Doelbinding": "kcc-zaakstatus",
+            },
+        )
+        answers.append(response.text)
+        audit = json.dumps(facade.sink.records())
+
+    assert BSN_HOOFDPERSOON in "".join(answers), "the run must have shown data to check"
+    assert len(problems) >= 8 and facade.sink.batches
+
+    spans = json.dumps(
+        [
+            {
+                "name": s.name,
+                "attributes": dict(s.attributes or {}),
+                "events": [(e.name, dict(e.attributes or {})) for e in s.events],
+                "status": s.status.description,
+                "resource": dict(s.resource.attributes),
+            }
+            for s in exporter.get_finished_spans()
+        ]
+    )
+    assert exporter.get_finished_spans(), "ordinary tracing must have recorded spans"
+    logged = "\n".join(
+        f"{r.name} {r.getMessage()} {r.exc_text or ''} {r.__dict__}" for r in caplog.records
+    )
+    assert "HTTP Request" in logged, "httpx must have logged its requests for this to be a test"
+    written = capsys.readouterr()
+    captured = {
+        "log records": logged,
+        "stderr": written.err,
+        "stdout": written.out,
+        "ordinary spans": spans,
+        "audit records": audit,
+        "problem bodies": "\n".join(problems),
+    }
+    for where, text in captured.items():
+        for bsn in SECRETS:
+            assert bsn not in text, f"BSN found in {where}"
