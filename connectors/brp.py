@@ -105,8 +105,9 @@ class BrpConnector:
             "burgerservicenummer": [bsn],
             "fields": requestable_fields([*requested, KEY_FIELD]),
         }
+        # A POST, but a query that only reads: safe to retry.
         answer = await self.upstream.post_json(
-            "personen", ctx, body, headers=self.protocol_headers.for_call(ctx)
+            "personen", ctx, body, headers=self.protocol_headers.for_call(ctx), idempotent=True
         )
         return _the_persoon(answer, bsn)
 

@@ -19,12 +19,15 @@ class UpstreamError(Exception):
         upstream_status: int | None = None,
         code: str | None = None,
         retryable: bool = False,
+        retry_after: float | None = None,
     ) -> None:
         super().__init__(title)
         self.title = title
         self.upstream_status = upstream_status
         self.code = code
         self.retryable = retryable
+        # Seconds the register asked us to wait (429/503 `Retry-After`).
+        self.retry_after = retry_after
 
     def problem(self) -> dict[str, object]:
         """The problem detail shown in `bronnen`: status and code, never a URL."""

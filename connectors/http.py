@@ -12,11 +12,15 @@ a message that names neither the URL nor the query (both may hold a BSN).
 
 from __future__ import annotations
 
+import asyncio
 import json
+import random
 import re
 import ssl
 from collections.abc import AsyncGenerator, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any, NoReturn
 from urllib.parse import urlsplit
 
@@ -24,7 +28,9 @@ import aiohttp
 import httpx
 from opentelemetry.trace import Tracer
 
+from connectors import budget
 from connectors.auth import NoAuth, UpstreamAuth
+from connectors.breaker import CircuitBreaker
 from connectors.context import CallContext
 from connectors.errors import UpstreamError, UpstreamTimeout
 from connectors.tracing import default_tracer, inject_trace_context, record_status, upstream_span
@@ -78,6 +84,12 @@ class Page:
     afgekapt: bool = False
 
 
+@dataclass
+class _SharedCall:
+    task: asyncio.Task[Any]
+    waiters: int = 0
+
+
 class Upstream:
     """One register: where it lives, how to authenticate, and how to read it safely."""
 
@@ -91,6 +103,7 @@ class Upstream:
         headers: Headers | None = None,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         tracer: Tracer | None = None,
+        breaker: CircuitBreaker | None = None,
     ) -> None:
         self.naam = naam
         self.base_url = base_url.rstrip("/")
@@ -99,6 +112,9 @@ class Upstream:
         self.headers = dict(headers or {})
         self.max_response_bytes = max_response_bytes
         self.tracer = tracer or default_tracer()
+        self.breaker = breaker or CircuitBreaker()
+        # Identical GETs in flight at the same time share one upstream call.
+        self._in_flight: dict[tuple[str, ...], _SharedCall] = {}
         parts = urlsplit(self.base_url)
         self._origin = (parts.scheme, parts.netloc)
 
@@ -134,8 +150,12 @@ class Upstream:
         body: Any,
         *,
         headers: Headers | None = None,
+        idempotent: bool = False,
     ) -> Any:
-        return await self.request_json("POST", path, ctx, body=body, headers=headers)
+        """A POST; `idempotent=True` for a query that only reads (BRP Personen): retryable."""
+        return await self.request_json(
+            "POST", path, ctx, body=body, headers=headers, idempotent=idempotent
+        )
 
     async def request_json(
         self,
@@ -146,6 +166,7 @@ class Upstream:
         params: Params | None = None,
         body: Any = None,
         headers: Headers | None = None,
+        idempotent: bool | None = None,
     ) -> Any:
         url = self.url(path)
         self._refuse_foreign(url)
@@ -163,6 +184,72 @@ class Upstream:
         request = self.client.build_request(
             method, url, params=params, headers=all_headers, content=content
         )
+        retryable = method == "GET" if idempotent is None else idempotent
+        if method != "GET":
+            return await self._resilient(request, retryable)
+        return await self._single_flight(request, retryable)
+
+    async def _single_flight(self, request: httpx.Request, retryable: bool) -> Any:
+        """One upstream call for identical concurrent GETs (same URL, same credentials).
+
+        The key includes the Authorization header: only the same user's identical
+        requests are shared, so each register's audit still sees every user.
+        The shared call runs in a task of its own: a caller that gives up (its
+        deadline) leaves it running for the others, and the last one to give up
+        cancels it, so no call outlives everyone who wanted it.
+        """
+        key = (
+            str(request.url),
+            request.headers.get("authorization", ""),
+            request.headers.get("accept-crs", ""),
+        )
+        shared = self._in_flight.get(key)
+        if shared is None:
+            task = asyncio.get_running_loop().create_task(self._resilient(request, retryable))
+            shared = _SharedCall(task)
+            self._in_flight[key] = shared
+            task.add_done_callback(lambda done: self._forget(key, shared))
+        shared.waiters += 1
+        try:
+            return await asyncio.shield(shared.task)
+        except asyncio.CancelledError:
+            if shared.waiters == 1 and not shared.task.done():
+                shared.task.cancel()
+            raise
+        finally:
+            shared.waiters -= 1
+
+    def _forget(self, key: tuple[str, ...], shared: _SharedCall) -> None:
+        if self._in_flight.get(key) is shared:
+            del self._in_flight[key]
+        if not shared.task.cancelled():
+            shared.task.exception()  # retrieved: no "never retrieved" warning
+
+    async def _resilient(self, request: httpx.Request, retryable: bool) -> Any:
+        """Breaker first; then one retry of a retryable failure when the budget allows it."""
+        loop = asyncio.get_running_loop()
+        for attempt in (1, 2):
+            self.breaker.before_call()
+            started = loop.time()
+            try:
+                result = await self._send_once(request)
+            except UpstreamError as exc:
+                self.breaker.record(exc)
+                if attempt == 2 or not retryable or not exc.retryable:
+                    raise
+                wait = _retry_wait(exc, took=loop.time() - started)
+                if wait is None:
+                    raise
+                await asyncio.sleep(wait)
+                continue
+            except asyncio.CancelledError:
+                self.breaker.abandoned()
+                raise
+            self.breaker.record(None)
+            return result
+        raise AssertionError("unreachable")
+
+    async def _send_once(self, request: httpx.Request) -> Any:
         with upstream_span(self.tracer, self.naam, request) as span:
             # From inside the child span: the register sees this call as its parent.
             inject_trace_context(request)
@@ -275,7 +362,43 @@ class Upstream:
             )
         if 200 <= status < 300:
             return body
-        raise _status_error(status, body)
+        error = _status_error(status, body)
+        error.retry_after = _retry_after(response.headers.get("retry-after"))
+        raise error
+
+
+# Jitter for a retry: spread the retries of many requests, stay well inside a budget.
+RETRY_JITTER = (0.02, 0.08)
+
+
+def _retry_wait(error: UpstreamError, took: float) -> float | None:
+    """How long to wait before the one retry, or None when it would not fit the budget.
+
+    A retry is worth it only if the budget left holds the wait plus another
+    attempt as long as the failed one. A `Retry-After` longer than that means:
+    give up now, not at the deadline.
+    """
+    wait = error.retry_after if error.retry_after is not None else random.uniform(*RETRY_JITTER)
+    left = budget.remaining()
+    if left is not None and wait + took >= left:
+        return None
+    return wait
+
+
+def _retry_after(value: str | None) -> float | None:
+    """`Retry-After` as seconds: delta-seconds or an HTTP date."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        moment = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return max(0.0, (moment - datetime.now(UTC)).total_seconds())
 
 
 def _refuse_constant(name: str) -> NoReturn:

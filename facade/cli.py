@@ -140,7 +140,8 @@ def serve(settings: Settings, host: str | None = None, port: int | None = None) 
     provider = setup_tracing(settings.observability)
 
     if settings.demo.registers:
-        base_url = start_demo_registers(settings.demo.registers_host, settings.demo.registers_port)
+        demo = settings.demo
+        base_url = start_demo_registers(demo.registers_host, demo.registers_port, demo.latency)
         settings = settings.with_demo_registers(base_url)
         print(f"demo registers on {base_url}", file=sys.stderr)
     app = create_app(settings, tracer_provider=provider)
@@ -155,13 +156,20 @@ def serve(settings: Settings, host: str | None = None, port: int | None = None) 
             access_log=False,
             log_config=None,
             proxy_headers=True,
+            # SIGTERM: stop accepting, let every admitted klantbeeld finish
+            # (its registers' budget and its audit write), then exit.
+            timeout_graceful_shutdown=(
+                settings.total_budget_ms + settings.protocollering.deadline_ms
+            )
+            / 1000
+            + 2,
         )
     finally:
         provider.shutdown()
     return 0
 
 
-def start_demo_registers(host: str, port: int) -> str:
+def start_demo_registers(host: str, port: int, latency: dict[str, float] | None = None) -> str:
     """Serve the simulated registers from a background thread; returns their base URL.
 
     A thread of its own keeps the demo registers' signal handling and event loop
@@ -170,7 +178,7 @@ def start_demo_registers(host: str, port: int) -> str:
     from facade.demo.app import DEMO_BRP_API_KEY, create_registers_app
 
     config = uvicorn.Config(
-        create_registers_app(brp_api_key=DEMO_BRP_API_KEY),
+        create_registers_app(brp_api_key=DEMO_BRP_API_KEY, latency=latency),
         host=host,
         port=port,
         access_log=False,

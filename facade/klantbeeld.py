@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
+from connectors import budget
 from connectors.context import CallContext
 from connectors.errors import UpstreamError, UpstreamTimeout
 from connectors.records import KlantenResult, ZakenResult
@@ -213,7 +214,8 @@ async def _run_source(
 
     try:
         async with asyncio.timeout_at(deadline):
-            value = await call()
+            with budget.deadline_at(deadline):
+                value = await call()
     except (TimeoutError, UpstreamTimeout):
         return Outcome(register, "timeout", took(), probleem=UpstreamTimeout().problem())
     except UpstreamError as exc:

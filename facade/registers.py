@@ -9,6 +9,7 @@ import httpx
 from opentelemetry.trace import Tracer
 
 from connectors.auth import ApiKeyAuth, NoAuth, TokenAuth, UpstreamAuth, ZgwJwtAuth
+from connectors.breaker import CircuitBreaker
 from connectors.brp import BrpConnector, BrpProtocolHeaders
 from connectors.catalogi import CatalogiResolver
 from connectors.contactmomenten import ContactmomentenConnector
@@ -71,6 +72,9 @@ def build_registers(
             auth=_auth(config),
             max_response_bytes=config.max_response_bytes,
             tracer=tracer,
+            breaker=CircuitBreaker(
+                failures=config.breaker_failures, cooldown=config.breaker_cooldown_ms / 1000
+            ),
         )
         registers.all.append(Register(config, upstream))
     # One resolver, one cache: zaaktypen are shared between zaaksystemen of one

@@ -75,7 +75,24 @@ async def _klantbeeld(
     )
     processing.stated(gebruiker=verzoek.gebruiker, verwerking=verzoek.verwerking)
     authorize(caller, verzoek, state.policies)
+    if state.in_flight >= state.settings.server.max_in_flight:
+        # Shed load at once: a quick 503 beats every caller's latency collapsing.
+        raise unavailable(
+            "overbelast",
+            "De façade verwerkt nu te veel klantbeelden tegelijk. Probeer het zo opnieuw.",
+            retry_after=1,
+        )
+    state.in_flight += 1
+    try:
+        return await _answer(state, caller, verzoek, processing)
+    finally:
+        state.in_flight -= 1
 
+
+async def _answer(
+    state: AppState, caller: Caller, verzoek: KlantbeeldRequest, processing: Processing
+) -> Response:
+    doel = verzoek.doel
     plan = make_plan(doel, verzoek.fields)
     # The registers see the processing span as their caller (traceparent), so
     # their own logboeken point at this record.

@@ -54,6 +54,8 @@ class RegisterSettings:
     client_key: str | None = None
     origin_oin: str | None = None
     brp_headers: dict[str, str | None] = field(default_factory=dict)
+    breaker_failures: int = 5
+    breaker_cooldown_ms: int = 10000
 
 
 # BRP gateways read protocollering from headers whose names differ per gateway.
@@ -84,6 +86,7 @@ class ServerSettings:
     host: str = "127.0.0.1"
     port: int = 8080
     max_body_bytes: int = 8192
+    max_in_flight: int = 64
 
 
 @dataclass(frozen=True)
@@ -91,6 +94,9 @@ class DemoSettings:
     registers: bool = False
     registers_host: str = "127.0.0.1"
     registers_port: int = 8181
+    # Seconds of delay per demo endpoint ("brp.personen", "zaken.list", …), to
+    # show what a slow register does to the klantbeeld.
+    latency: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -251,17 +257,28 @@ class _Reader:
             mode = "demo"
         self.mode = mode
 
-        server_raw = self.table(data, "server", {"host", "port", "max_body_bytes"})
+        server_raw = self.table(data, "server", {"host", "port", "max_body_bytes", "max_in_flight"})
         server = ServerSettings(
             host=self.get(server_raw, "server.", "host", str, "127.0.0.1"),
             port=self.get(server_raw, "server.", "port", int, 8080),
             max_body_bytes=self.positive(server_raw, "server.", "max_body_bytes", 8192),
+            max_in_flight=self.positive(server_raw, "server.", "max_in_flight", 64),
         )
-        demo_raw = self.table(data, "demo", {"registers", "registers_host", "registers_port"})
+        demo_raw = self.table(
+            data, "demo", {"registers", "registers_host", "registers_port", "latency"}
+        )
+        latency = demo_raw.get("latency", {})
+        if not isinstance(latency, dict) or not all(
+            isinstance(v, int | float) and not isinstance(v, bool) and v >= 0
+            for v in latency.values()
+        ):
+            self.problem("demo.latency", "must be a table of endpoint = seconds (>= 0)")
+            latency = {}
         demo = DemoSettings(
             registers=self.get(demo_raw, "demo.", "registers", bool, False),
             registers_host=self.get(demo_raw, "demo.", "registers_host", str, "127.0.0.1"),
             registers_port=self.get(demo_raw, "demo.", "registers_port", int, 8181),
+            latency={str(k): float(v) for k, v in latency.items()},
         )
         if mode == "productie" and demo.registers:
             self.problem("demo.registers", "the embedded demo registers cannot run in productie")
@@ -454,6 +471,8 @@ class _Reader:
             "client_key",
             "origin_oin",
             "brp_headers",
+            "breaker_failures",
+            "breaker_cooldown_ms",
         }
         result: list[RegisterSettings] = []
         names: set[str] = set()
@@ -507,6 +526,8 @@ class _Reader:
                     client_key=self.file(entry, p, "client_key"),
                     origin_oin=self.get(entry, p, "origin_oin", str),
                     brp_headers=self.brp_headers(entry, p + "brp_headers"),
+                    breaker_failures=self.positive(entry, p, "breaker_failures", 5),
+                    breaker_cooldown_ms=self.positive(entry, p, "breaker_cooldown_ms", 10000),
                 )
             )
         return tuple(result)

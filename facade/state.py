@@ -20,3 +20,4 @@ class AppState:
     authenticator: CallerAuthenticator
     service: KlantbeeldService
     trail: AuditTrail
+    in_flight: int = 0

@@ -170,7 +170,7 @@ async def test_one_waiter_giving_up_does_not_cancel_the_shared_call(router, clie
 async def test_a_failure_reaches_every_waiter_and_is_not_cached(router, client):
     route = router.get(ZAAKTYPE_PARKEREN)
     route.side_effect = [
-        fout(503, "error", "Service niet beschikbaar"),
+        fout(500, "error", "Interne serverfout"),  # a 500 is not retried
         httpx.Response(200, json=ZAAKTYPEN[ZAAKTYPE_PARKEREN]),
     ]
     catalogi = resolver(client)
