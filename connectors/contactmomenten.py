@@ -101,7 +101,8 @@ class _Walk:
             "initiatiefnemer": _text(raw, "initiatiefnemer"),
             "vertrouwelijk": False,  # nor a secrecy flag
             "gelukt": None,
-            "zaakUrls": list(dict.fromkeys(zaak_urls)),
+            "zaakVerwijzingen": list(dict.fromkeys(zaak_urls)),
+            "openstaandeVragen": [],  # Contactmomenten 1.0 has no internetaken
         }
 
     async def _get_unless_gone(self, url: str) -> dict[str, Any] | None:

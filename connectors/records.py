@@ -9,7 +9,7 @@ able to tell them apart.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, TypedDict
+from typing import Any, NotRequired, TypedDict
 
 from connectors.errors import UpstreamError
 
@@ -58,8 +58,24 @@ class Klant(TypedDict):
     achternaam: str | None
 
 
+class OpenstaandeVraag(TypedDict):
+    """A Klantinteracties internetaak that a contact led to and that is not `verwerkt` yet."""
+
+    nummer: str | None
+    gevraagdeHandeling: str | None
+    toelichting: str | None
+    status: str | None
+    toegewezenOp: str | None
+
+
 class Contactmoment(TypedDict):
-    """One contact in the one contact model (see DESIGN.md, "One contact model")."""
+    """One contact in the one contact model (see DESIGN.md, "One contact model").
+
+    `zaakVerwijzingen` holds each linked zaak as its register gave it: Contactmomenten
+    1.0 links by URL, Klantinteracties onderwerpobjecten mostly by bare UUID. Match
+    both forms against the zaken in the view. `openstaandeVragen` is always `[]`
+    from Contactmomenten 1.0, which has no internetaken.
+    """
 
     bron: str
     url: str
@@ -70,7 +86,41 @@ class Contactmoment(TypedDict):
     initiatiefnemer: str | None
     vertrouwelijk: bool
     gelukt: bool | None
-    zaakUrls: list[str]
+    zaakVerwijzingen: list[str]
+    openstaandeVragen: list[OpenstaandeVraag]
+
+
+class Emailadres(TypedDict):
+    """One e-mail address in the one contact model; `isStandaard` only from Klantinteracties."""
+
+    adres: str
+    bron: str
+    isStandaard: NotRequired[bool]
+
+
+class Telefoonnummer(TypedDict):
+    """One phone number in the one contact model; `isStandaard` only from Klantinteracties."""
+
+    nummer: str
+    bron: str
+    isStandaard: NotRequired[bool]
+
+
+class Partij(TypedDict):
+    """A Klantinteracties partij (a natuurlijk persoon): the contact details they gave.
+
+    `indicatieActief` False means the details may no longer be used to contact
+    the person (the standard's words); the façade decides how to show that.
+    """
+
+    bron: str
+    url: str
+    uuid: str | None
+    indicatieGeheimhouding: bool | None
+    indicatieActief: bool | None
+    voorkeurstaal: str | None
+    emailadressen: list[Emailadres]
+    telefoonnummers: list[Telefoonnummer]
 
 
 Persoon = dict[str, Any]
@@ -110,4 +160,12 @@ class ContactmomentenResult:
     """The contactmomenten of the person's klanten, newest first."""
 
     contactmomenten: list[Contactmoment]
+    afgekapt: bool = False
+
+
+@dataclass
+class PartijResult:
+    """The person's partijen from one Klantinteracties register."""
+
+    partijen: list[Partij]
     afgekapt: bool = False

@@ -18,7 +18,12 @@ from typing import Any
 from connectors import budget
 from connectors.context import CallContext
 from connectors.errors import UpstreamError, UpstreamTimeout
-from connectors.records import KlantenResult, ZakenResult
+from connectors.records import (
+    ContactmomentenResult,
+    KlantenResult,
+    PartijResult,
+    ZakenResult,
+)
 from facade.registers import Register, Registers
 from facade.view import (
     Bron,
@@ -27,6 +32,7 @@ from facade.view import (
     klant_section,
     merge_contacten,
     merge_zaken,
+    zaak_references,
 )
 from policies.filters import contact_allowed, klant_filtered, zaak_allowed
 from policies.plan import Plan
@@ -141,13 +147,31 @@ class KlantbeeldService:
             if plan.call_contactmomenten
         ]
 
+        async def klantinteracties(conn: Any) -> KlantinteractiesResult | None:
+            # Partij and klantcontacten are both found by BSN: no chain, ask at once.
+            wants_partij = plan.wants_contact_details
+            wants_contacten = "contactmomenten" in plan.sections
+            partij, contacten = await asyncio.gather(
+                conn.partij(bsn, ctx) if wants_partij else _none(),
+                conn.klantcontacten(bsn, ctx) if wants_contacten else _none(),
+            )
+            result = KlantinteractiesResult(partij, contacten)
+            return None if result.empty else result
+
+        interactie_tasks = [
+            asyncio.create_task(run(reg, lambda c=conn: klantinteracties(c)))
+            for reg, conn in self.registers.klantinteracties
+            if plan.call_klantinteracties
+        ]
+
         brp = await asyncio.gather(*brp_tasks)
         zaken = await asyncio.gather(*zaken_tasks)
         klanten = await asyncio.gather(*klanten_tasks)
         contacten = await asyncio.gather(*contact_tasks)
+        interacties = await asyncio.gather(*interactie_tasks)
 
-        view = self._view(plan, brp, zaken, klanten, contacten)
-        called = {id(o.register): o for o in [*brp, *zaken, *klanten, *contacten]}
+        view = self._view(plan, brp, zaken, klanten, contacten, interacties)
+        called = {id(o.register): o for o in [*brp, *zaken, *klanten, *contacten, *interacties]}
         bronnen = [self._bron(register, called, zaken, plan) for register in self.registers.all]
         return Result(view=view, bronnen=bronnen)
 
@@ -158,15 +182,18 @@ class KlantbeeldService:
         zaken: list[Outcome],
         klanten: list[Outcome],
         contacten: list[Outcome],
+        interacties: list[Outcome],
     ) -> dict[str, Any]:
         today = self.today()
+        answered = [o.value for o in interacties if o.status == "ok"]
         doel = plan.doel
         tree = allowed_tree(plan.velden)
         view: dict[str, Any] = {}
         if "klant" in plan.sections:
             persoon = next((o.value for o in brp if o.status == "ok"), None)
             klant_records = [k for o in klanten if o.status == "ok" for k in o.value.klanten]
-            klant = klant_section(persoon, klant_records)
+            partijen = [p for r in answered if r.partij for p in r.partij.partijen]
+            klant = klant_section(persoon, klant_records, partijen)
             if klant is not None:
                 klant = project(klant_filtered(klant, doel.klant), tree.get("klant"))
             view["klant"] = klant
@@ -181,12 +208,13 @@ class KlantbeeldService:
         if "zaken" in plan.sections:
             view["zaken"] = project(merged_zaken, tree.get("zaken"))
         if "contactmomenten" in plan.sections:
-            zaak_ids = {z["url"]: z.get("identificatie") for z in merged_zaken if z.get("url")}
+            references = zaak_references(merged_zaken)
+            # Klantinteracties first: of a contact migrated and seen twice, its copy stays.
+            found = [c for r in answered if r.contacten for c in r.contacten.contactmomenten]
+            found += [c for o in contacten if o.status == "ok" for c in o.value.contactmomenten]
             records = [
-                contact_view(c, zaak_ids)
-                for o in contacten
-                if o.status == "ok"
-                for c in o.value.contactmomenten
+                contact_view(c, references)
+                for c in found
                 if contact_allowed(dict(c), doel.contactmomenten, today)
             ]
             view["contactmomenten"] = project(merge_contacten(records), tree.get("contactmomenten"))
@@ -240,8 +268,14 @@ async def _run_source(
 
 
 def _catalogi_outcome(register: Register, zaken: list[Outcome]) -> Outcome:
-    """Catalogi is consulted on behalf of zaken; it reports what those look-ups met."""
+    """Catalogi is consulted on behalf of zaken; it reports what those look-ups met.
+
+    With several zaaksystemen, each Catalogi answers for the zaken whose
+    zaaktype it holds; when no zaaktype was resolved, all consulted ones count.
+    """
     consulted = [o for o in zaken if o.status == "ok" and o.value.catalogi_geraadpleegd]
+    own = [o for o in consulted if _uses_catalogi(o.value, register)]
+    consulted = own or [o for o in consulted if not _any_zaaktype(o.value)]
     if not consulted:
         return Outcome(register, "niet-gevraagd")
     duur = max(o.duur_ms for o in consulted)
@@ -251,6 +285,41 @@ def _catalogi_outcome(register: Register, zaken: list[Outcome]) -> Outcome:
             fout = result.catalogi_fout
             return Outcome(register, fout.status, duur, probleem=fout.problem())  # type: ignore[arg-type]
     return Outcome(register, "ok", duur)
+
+
+def _uses_catalogi(result: ZakenResult, register: Register) -> bool:
+    return any(
+        (z.get("zaaktype") or {}).get("url", "").startswith(register.upstream.base_url + "/")
+        for z in result.zaken
+    )
+
+
+def _any_zaaktype(result: ZakenResult) -> bool:
+    return any((z.get("zaaktype") or {}).get("url") for z in result.zaken)
+
+
+@dataclass
+class KlantinteractiesResult:
+    """What one Klantinteracties register gave: the partij, the klantcontacten, or both."""
+
+    partij: PartijResult | None
+    contacten: ContactmomentenResult | None
+
+    @property
+    def empty(self) -> bool:
+        return not (self.partij and self.partij.partijen) and not (
+            self.contacten and self.contacten.contactmomenten
+        )
+
+    @property
+    def afgekapt(self) -> bool:
+        return bool(
+            (self.partij and self.partij.afgekapt) or (self.contacten and self.contacten.afgekapt)
+        )
+
+
+async def _none() -> None:
+    return None
 
 
 def _brp_ctx(ctx: CallContext, doelbinding: str | None, register: Register) -> CallContext:

@@ -15,6 +15,7 @@ from connectors.catalogi import CatalogiResolver
 from connectors.contactmomenten import ContactmomentenConnector
 from connectors.http import TlsSettings, Upstream, make_http_client
 from connectors.klanten import KlantenConnector
+from connectors.klantinteracties import KlantinteractiesConnector
 from connectors.zaken import ZakenConnector
 from facade.settings import RegisterSettings, Settings
 
@@ -51,6 +52,7 @@ class Registers:
     zaken: list[tuple[Register, ZakenConnector]] = field(default_factory=list)
     klanten: list[tuple[Register, KlantenConnector]] = field(default_factory=list)
     contactmomenten: list[tuple[Register, ContactmomentenConnector]] = field(default_factory=list)
+    klantinteracties: list[tuple[Register, KlantinteractiesConnector]] = field(default_factory=list)
 
     async def aclose(self) -> None:
         clients = {id(r.upstream.client): r.upstream.client for r in self.all}
@@ -103,6 +105,10 @@ def build_registers(
         elif register.soort == "klanten":
             registers.klanten.append(
                 (register, KlantenConnector(register.upstream, max_pages=config.max_pages))
+            )
+        elif register.soort == "klantinteracties":
+            registers.klantinteracties.append(
+                (register, KlantinteractiesConnector(register.upstream, max_pages=config.max_pages))
             )
         elif register.soort == "contactmomenten":
             registers.contactmomenten.append(

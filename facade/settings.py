@@ -17,7 +17,7 @@ from typing import Any
 
 from facade.observability import ObservabilitySettings
 
-SOORTEN = ("brp", "zaken", "catalogi", "klanten", "contactmomenten")
+SOORTEN = ("brp", "zaken", "catalogi", "klanten", "contactmomenten", "klantinteracties")
 DEMO_REGISTERS_PLACEHOLDER = "{demo_registers}"
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, Literal, TypedDict
 
-from connectors.records import Contactmoment, Klant, Persoon
+from connectors.records import Contactmoment, Klant, Partij, Persoon
 
 BronStatus = Literal["ok", "niet-gevonden", "niet-gevraagd", "fout", "timeout"]
 
@@ -24,28 +24,58 @@ class Bron(TypedDict, total=False):
     probleem: dict[str, Any]
 
 
-def klant_section(persoon: Persoon | None, klanten: list[Klant]) -> dict[str, Any] | None:
-    """BRP data with the contact details the person gave; None when nobody knows them."""
-    if persoon is None and not klanten:
+def klant_section(
+    persoon: Persoon | None, klanten: list[Klant], partijen: list[Partij]
+) -> dict[str, Any] | None:
+    """BRP data with the contact details the person gave; None when nobody knows them.
+
+    Contact details come from Klanten 1.0 and Klantinteracties in one model:
+    the same address seen in both is shown once (Klantinteracties first, it
+    knows which address is the standard one), each naming its `bron`.
+    """
+    if persoon is None and not klanten and not partijen:
         return None
     klant: dict[str, Any] = dict(persoon or {})
     emails: dict[str, dict[str, Any]] = {}
     phones: dict[str, dict[str, Any]] = {}
+    for partij in partijen:
+        if partij.get("indicatieActief") is False:
+            continue  # the standard: details of an inactive partij are not to be used
+        for email in partij.get("emailadressen", []):
+            emails.setdefault(_email_key(email["adres"]), dict(email))
+        for phone in partij.get("telefoonnummers", []):
+            phones.setdefault(_phone_key(phone["nummer"]), dict(phone))
     for record in klanten:
         if record.get("emailadres"):
             emails.setdefault(
-                record["emailadres"].lower(),
+                _email_key(record["emailadres"]),
                 {"adres": record["emailadres"], "bron": record["bron"]},
             )
         if record.get("telefoonnummer"):
             phones.setdefault(
-                record["telefoonnummer"],
+                _phone_key(record["telefoonnummer"]),
                 {"nummer": record["telefoonnummer"], "bron": record["bron"]},
             )
-    if klanten:
+    if klanten or partijen:
         klant["emailadressen"] = list(emails.values())
         klant["telefoonnummers"] = list(phones.values())
+    taal = next((p["voorkeurstaal"] for p in partijen if p.get("voorkeurstaal")), None)
+    if taal:
+        klant["voorkeurstaal"] = taal
+    if any(p.get("indicatieGeheimhouding") for p in partijen):
+        klant["indicatieGeheimhouding"] = True
+    elif partijen:
+        klant["indicatieGeheimhouding"] = False
     return klant
+
+
+def _email_key(adres: str) -> str:
+    return adres.strip().lower()
+
+
+def _phone_key(nummer: str) -> str:
+    digits = "".join(ch for ch in nummer if ch.isdigit())
+    return "0" + digits[2:] if digits.startswith("31") else digits
 
 
 def merge_zaken(zaken: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -64,21 +94,51 @@ def merge_zaken(zaken: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return merged
 
 
-def contact_view(contact: Contactmoment, zaak_ids: dict[str, str]) -> dict[str, Any]:
-    view: dict[str, Any] = {k: v for k, v in contact.items() if k != "zaakUrls"}
+def zaak_references(zaken: list[dict[str, Any]]) -> dict[str, str]:
+    """How a contact may point at a zaak in the view: its URL or its UUID → identificatie.
+
+    Contactmomenten 1.0 links by URL, Klantinteracties usually by bare UUID.
+    """
+    references: dict[str, str] = {}
+    for zaak in zaken:
+        identificatie = zaak.get("identificatie")
+        if not identificatie:
+            continue
+        if zaak.get("url"):
+            references[zaak["url"]] = identificatie
+            references[zaak["url"].rstrip("/").rsplit("/", 1)[-1].lower()] = identificatie
+        if zaak.get("uuid"):
+            references[str(zaak["uuid"]).lower()] = identificatie
+    return references
+
+
+def contact_view(contact: Contactmoment, references: dict[str, str]) -> dict[str, Any]:
+    view: dict[str, Any] = {k: v for k, v in contact.items() if k != "zaakVerwijzingen"}
     # A link to a zaak is shown only when that zaak is in this view.
-    view["zaken"] = [zaak_ids[url] for url in contact.get("zaakUrls", []) if url in zaak_ids]
+    linked = [references.get(ref) or references.get(ref.lower()) for ref in
+              contact.get("zaakVerwijzingen", [])]  # fmt: skip
+    view["zaken"] = list(dict.fromkeys(z for z in linked if z))
     return view
 
 
 def merge_contacten(contacten: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    seen: set[str] = set()
+    """One list, newest first; a contact seen in two registers (a migration) once.
+
+    The same contact in Contactmomenten 1.0 and Klantinteracties has no shared
+    id, so it is recognised by moment, kanaal and text.
+    """
+    seen: set[object] = set()
     merged: list[dict[str, Any]] = []
     for contact in sorted(contacten, key=_instant, reverse=True):
-        key = contact.get("url") or repr(sorted(contact.items()))
-        if key in seen:
+        same_record = contact.get("url")
+        same_contact = (
+            _instant(contact),
+            (contact.get("kanaal") or "").strip().lower(),
+            " ".join((contact.get("tekst") or "").split()),
+        )
+        if same_record in seen or (same_contact[0] != _UNDATED and same_contact in seen):
             continue
-        seen.add(key)
+        seen.update({same_record, same_contact} - {None})
         merged.append(contact)
     return merged
 

@@ -23,7 +23,7 @@ VERTROUWELIJKHEIDAANDUIDINGEN = (
 )
 
 # The register kinds a doel may call. Catalogi is called on behalf of zaken.
-BRON_SOORTEN = ("brp", "zaken", "klanten", "contactmomenten")
+BRON_SOORTEN = ("brp", "zaken", "klanten", "contactmomenten", "klantinteracties")
 
 ROLLEN = (
     "adviseur",

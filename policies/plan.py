@@ -30,6 +30,8 @@ class Plan:
     call_zaken: bool
     call_klanten: bool
     call_contactmomenten: bool
+    call_klantinteracties: bool = False
+    wants_contact_details: bool = False
     zaaktype_needed: bool = True
     status_needed: bool = True
 
@@ -57,6 +59,10 @@ def make_plan(doel: Doel, requested: Sequence[str] | None = None) -> Plan:
         # Contactmomenten 1.0 is reached through the klant, so it needs Klanten too.
         call_klanten="klanten" in doel.bronnen and (wants_contact or call_contactmomenten),
         call_contactmomenten=call_contactmomenten,
+        # Klantinteracties holds both: contact details (partij) and contacts.
+        call_klantinteracties="klantinteracties" in doel.bronnen
+        and (wants_contact or "contactmomenten" in sections),
+        wants_contact_details=wants_contact,
         # The zaaktype is needed to show it, and to filter on it.
         zaaktype_needed=doel.zaken.zaaktypen is not None or _any_under(velden, "zaken.zaaktype"),
         status_needed=_any_under(velden, "zaken.status"),

@@ -68,6 +68,14 @@ CONTACTMOMENT: Tree = {
     "vertrouwelijk": None,
     "gelukt": None,
     "zaken": None,
+    # Klantinteracties: internetaken from this contact that are not yet done.
+    "openstaandeVragen": {
+        "nummer": None,
+        "gevraagdeHandeling": None,
+        "toelichting": None,
+        "status": None,
+        "toegewezenOp": None,
+    },
 }
 
 VIEW: Tree = {

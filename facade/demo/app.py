@@ -18,6 +18,21 @@ such as "zaken" targets all of its endpoints):
     contactmomenten.klantcontactmoment    GET  …/klantcontactmomenten/{uuid}
     contactmomenten.objectcontactmomenten GET  …/objectcontactmomenten
     contactmomenten.objectcontactmoment   GET  …/objectcontactmomenten/{uuid}
+    klantinteracties.partijen / .partij   GET  /klantinteracties/api/v1/partijen[/{uuid}]
+    klantinteracties.digitaleadressen / .digitaaladres  GET …/digitaleadressen[/{uuid}]
+    klantinteracties.klantcontacten / .klantcontact     GET …/klantcontacten[/{uuid}]
+    klantinteracties.betrokkene           GET  …/betrokkenen/{uuid}
+    klantinteracties.onderwerpobject      GET  …/onderwerpobjecten/{uuid}
+    klantinteracties.internetaken / .internetaak        GET …/internetaken[/{uuid}]
+    klantinteracties.actor                GET  …/actoren/{uuid}
+    zaaksysteem2.list / .zaak / .statussen / .status / .rollen / .rol
+                                          GET  /zaaksysteem2/zaken/api/v1/…
+    catalogi2.zaaktypen / .zaaktype / .statustype / .roltype
+                                          GET  /zaaksysteem2/catalogi/api/v1/…
+
+Latency-only names (extra cost when a list request uses `expand`):
+`zaken.list.expand_per_zaak` and `zaaksysteem2.list.expand_per_zaak` (per zaak on
+the page), `klantinteracties.partijen.expand`, `klantinteracties.klantcontacten.expand`.
 
 `app.state.latency` (dict, seconds) and `app.state.faults` (Faults) may be changed
 while the app runs; `app.state.data` is the DemoData served.
@@ -25,7 +40,7 @@ while the app runs; `app.state.data` is the DemoData served.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -38,9 +53,16 @@ from facade.demo.contactmomenten import create_contactmomenten_app
 from facade.demo.endpoint import Behaviour, Register, check_latency_names
 from facade.demo.faults import Faults
 from facade.demo.klanten import create_klanten_app
+from facade.demo.klantinteracties import (
+    DEMO_KLANTINTERACTIES_TOKEN,
+    EXPAND_LATENCY_NAMES,
+    create_klantinteracties_app,
+    token_guard,
+)
 from facade.demo.model import DemoData
 from facade.demo.personen import demo_data
-from facade.demo.zaken import EXPAND_PER_ZAAK, create_zaken_app
+from facade.demo.zaaksystemen import ZAAKSYSTEEM1, ZAAKSYSTEEM2
+from facade.demo.zaken import create_zaken_app, expand_per_zaak_name
 from facade.demo.zgw import OPEN_KLANT_1, OPEN_ZAAK, jwt_guard
 
 DEMO_ZGW_CLIENT_ID = "klantbeeld-demo"
@@ -57,6 +79,15 @@ ENDPOINT_NAMES: tuple[str, ...] = (
     "contactmomenten.list", "contactmomenten.contactmoment",
     "contactmomenten.klantcontactmomenten", "contactmomenten.klantcontactmoment",
     "contactmomenten.objectcontactmomenten", "contactmomenten.objectcontactmoment",
+    "klantinteracties.partijen", "klantinteracties.partij", "klantinteracties.partijen.expand",
+    "klantinteracties.digitaleadressen", "klantinteracties.digitaaladres",
+    "klantinteracties.klantcontacten", "klantinteracties.klantcontact",
+    "klantinteracties.klantcontacten.expand", "klantinteracties.betrokkene",
+    "klantinteracties.onderwerpobject", "klantinteracties.internetaken",
+    "klantinteracties.internetaak", "klantinteracties.actor",
+    "zaaksysteem2.list", "zaaksysteem2.list.expand_per_zaak", "zaaksysteem2.zaak",
+    "zaaksysteem2.statussen", "zaaksysteem2.status", "zaaksysteem2.rollen", "zaaksysteem2.rol",
+    "catalogi2.zaaktypen", "catalogi2.zaaktype", "catalogi2.statustype", "catalogi2.roltype",
 )  # fmt: skip
 
 
@@ -67,11 +98,14 @@ def create_registers_app(
     credentials: Mapping[str, str] = DEMO_ZGW_CREDENTIALS,
     brp_api_key: str | None = None,
     faults: Faults | None = None,
+    klantinteracties_tokens: Collection[str] = (DEMO_KLANTINTERACTIES_TOKEN,),
 ) -> Starlette:
-    """BRP, Zaken, Catalogi, Klanten and Contactmomenten on one app.
+    """BRP, two zaaksystemen (Zaken + Catalogi), Klanten, Contactmomenten and
+    Klantinteracties on one app: a municipality mid-migration.
 
     `credentials` maps ZGW client_id → HS256 secret and is accepted by every ZGW
-    register. `latency` maps endpoint names (module docstring) to seconds of delay.
+    register. `klantinteracties_tokens` are the API tokens Klantinteracties accepts.
+    `latency` maps endpoint names (module docstring) to seconds of delay.
     """
     data = data if data is not None else demo_data()
     behaviour = Behaviour(latency=dict(latency or {}), faults=faults or Faults())
@@ -82,6 +116,12 @@ def create_registers_app(
         "catalogi": Register("catalogi", behaviour, guard=open_zaak),
         "klanten": Register("klanten", behaviour, guard=open_klant),
         "contactmomenten": Register("contactmomenten", behaviour, guard=open_klant),
+        "klantinteracties": Register(
+            "klantinteracties", behaviour, guard=token_guard(klantinteracties_tokens)
+        ),
+        # Behaves like Open Zaak too; same client credentials, for a simpler demo config.
+        "zaaksysteem2": Register(ZAAKSYSTEEM2.zaken_register, behaviour, guard=open_zaak),
+        "catalogi2": Register(ZAAKSYSTEEM2.catalogi_register, behaviour, guard=open_zaak),
     }
     mounts = [
         Mount(urls.BRP_BASE, app=create_brp_app(data, registers["brp"], api_key=brp_api_key)),
@@ -92,9 +132,22 @@ def create_registers_app(
             urls.CONTACTMOMENTEN_BASE,
             app=create_contactmomenten_app(data, registers["contactmomenten"]),
         ),
+        Mount(
+            urls.KLANTINTERACTIES_BASE,
+            app=create_klantinteracties_app(data, registers["klantinteracties"]),
+        ),
+        Mount(
+            urls.ZAAKSYSTEEM2_ZAKEN_BASE,
+            app=create_zaken_app(data, registers["zaaksysteem2"], ZAAKSYSTEEM2),
+        ),
+        Mount(
+            urls.ZAAKSYSTEEM2_CATALOGI_BASE,
+            app=create_catalogi_app(registers["catalogi2"], ZAAKSYSTEEM2),
+        ),
     ]
     endpoint_names = [name for r in registers.values() for name in r.endpoint_names]
-    endpoint_names.append(EXPAND_PER_ZAAK)
+    endpoint_names.extend(expand_per_zaak_name(z) for z in (ZAAKSYSTEEM1, ZAAKSYSTEEM2))
+    endpoint_names.extend(EXPAND_LATENCY_NAMES)
     check_latency_names(behaviour.latency, endpoint_names)
 
     app = Starlette(routes=mounts, middleware=[Middleware(urls.RegistersRoot)])

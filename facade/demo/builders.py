@@ -12,9 +12,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from facade.demo.catalogus import Zaaktype
-from facade.demo.model import Contactmoment, Klant, Rol, Status, Zaak, stable_uuid
+from facade.demo.model import (
+    BRONORGANISATIE,
+    Contactmoment,
+    Klant,
+    Rol,
+    Status,
+    Zaak,
+    stable_uuid,
+)
 
-BRONORGANISATIE = "002220647"  # a fictional municipality's RSIN (passes the 11-proef)
+__all__ = ["BRONORGANISATIE"]  # re-exported: it used to be defined here
 GEMEENTE = {"code": "1998", "omschrijving": "Klaverdam"}
 NEDERLAND = {"code": "6030", "omschrijving": "Nederland"}
 NEDERLANDSE = {"code": "0001", "omschrijving": "Nederlandse"}
@@ -272,16 +280,21 @@ def zaak(
     statussen_bereikt: int,
     vertrouwelijkheidaanduiding: str | None = None,
     toelichting: str = "",
+    bronorganisatie: str = BRONORGANISATIE,
+    sleutel: str | None = None,
 ) -> Zaak:
     """A zaak that went through its zaaktype's first `statussen_bereikt` statustypen.
 
     Reaching the eindstatus closes the zaak (einddatum = date of that status);
     `statussen_bereikt=0` is a freshly registered zaak whose status is null.
+    `sleutel` (default: the identificatie) seeds the uuids: a copy of a zaak in
+    another zaaksysteem has the same identificatie but uuids of its own.
     """
+    sleutel = sleutel or identificatie
     start = dt.date.fromisoformat(startdatum)
     statussen = tuple(
         Status(
-            uuid=stable_uuid("status", identificatie, str(nr)),
+            uuid=stable_uuid("status", sleutel, str(nr)),
             statustype_uuid=zaaktype.statustype(nr).uuid,
             datum_status_gezet=f"{start + dt.timedelta(days=9 * (nr - 1))}T09:30:00Z",
             statustoelichting=zaaktype.statustype(nr).statustekst,
@@ -291,7 +304,7 @@ def zaak(
     gesloten = statussen_bereikt == len(zaaktype.statustypen)
     gepland = start + dt.timedelta(weeks=_weken(zaaktype.doorlooptijd))
     return Zaak(
-        uuid=stable_uuid("zaak", identificatie),
+        uuid=stable_uuid("zaak", sleutel),
         identificatie=identificatie,
         omschrijving=omschrijving,
         zaaktype_uuid=zaaktype.uuid,
@@ -305,6 +318,7 @@ def zaak(
         einddatum_gepland=gepland.isoformat(),
         uiterlijke_einddatum_afdoening=(gepland + dt.timedelta(weeks=2)).isoformat(),
         toelichting=toelichting,
+        bronorganisatie=bronorganisatie,
     )
 
 

@@ -1,8 +1,9 @@
 """Simulated Catalogi API 1.3.1 as Open Zaak serves it under /catalogi/api/v1.
 
 Endpoints: GET /zaaktypen (list), /zaaktypen/{uuid}, /statustypen/{uuid}, /roltypen/{uuid}.
-Serves the fixed catalogus in `catalogus.py`; a `zaken.lezen`-only client may read
-everything, so auth is the ZGW JWT without further filtering.
+Serves the fixed catalogus of one zaaksysteem (`zaaksystemen.py`); a
+`zaken.lezen`-only client may read everything, so auth is the ZGW JWT without
+further filtering.
 """
 
 from __future__ import annotations
@@ -15,19 +16,10 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from facade.demo import urls
-from facade.demo.catalogus import (
-    BEGIN_GELDIGHEID,
-    CATALOGUS_UUID,
-    ROLTYPEN,
-    STATUSTYPEN,
-    ZAAKTYPEN,
-    Roltype,
-    Statustype,
-    Zaaktype,
-)
+from facade.demo.catalogus import BEGIN_GELDIGHEID, Roltype, Statustype, Zaaktype
 from facade.demo.endpoint import Handler, Register
 from facade.demo.urls import Linker
+from facade.demo.zaaksystemen import ZAAKSYSTEEM1, Zaaksysteem
 from facade.demo.zgw import ApiVersion, detail_response, not_found, paginate, reject_unknown_params
 
 API_VERSION = "1.3.1"
@@ -35,9 +27,12 @@ API_VERSION = "1.3.1"
 T = TypeVar("T")
 
 
-def render_zaaktype(zaaktype: Zaaktype, link: Linker) -> dict[str, Any]:
+def render_zaaktype(
+    zaaktype: Zaaktype, link: Linker, systeem: Zaaksysteem = ZAAKSYSTEEM1
+) -> dict[str, Any]:
+    paden, catalogus = systeem.paden, systeem.catalogus
     return {
-        "url": link.url(urls.zaaktype(zaaktype.uuid)),
+        "url": link.url(paden.zaaktype(zaaktype.uuid)),
         "identificatie": zaaktype.identificatie,
         "omschrijving": zaaktype.omschrijving,
         "omschrijvingGeneriek": "",
@@ -62,7 +57,7 @@ def render_zaaktype(zaaktype: Zaaktype, link: Linker) -> dict[str, Any]:
         "selectielijstProcestype": "",
         "referentieproces": {"naam": zaaktype.omschrijving, "link": ""},
         "concept": False,
-        "verantwoordelijke": "Gemeente Klaverdam",
+        "verantwoordelijke": catalogus.verantwoordelijke,
         "broncatalogus": None,
         "bronzaaktype": None,
         "beginGeldigheid": BEGIN_GELDIGHEID,
@@ -70,12 +65,12 @@ def render_zaaktype(zaaktype: Zaaktype, link: Linker) -> dict[str, Any]:
         "versiedatum": BEGIN_GELDIGHEID,
         "beginObject": BEGIN_GELDIGHEID,
         "eindeObject": None,
-        "catalogus": link.url(urls.catalogus(CATALOGUS_UUID)),
-        "statustypen": [link.url(urls.statustype(s.uuid)) for s in zaaktype.statustypen],
+        "catalogus": link.url(paden.catalogus(catalogus.uuid)),
+        "statustypen": [link.url(paden.statustype(s.uuid)) for s in zaaktype.statustypen],
         "resultaattypen": [],
         "eigenschappen": [],
         "informatieobjecttypen": [],
-        "roltypen": [link.url(urls.roltype(r.uuid)) for r in zaaktype.roltypen],
+        "roltypen": [link.url(paden.roltype(r.uuid)) for r in zaaktype.roltypen],
         "besluittypen": [],
         "deelzaaktypen": [],
         "gerelateerdeZaaktypen": [],
@@ -83,13 +78,16 @@ def render_zaaktype(zaaktype: Zaaktype, link: Linker) -> dict[str, Any]:
     }
 
 
-def render_statustype(statustype: Statustype, link: Linker) -> dict[str, Any]:
+def render_statustype(
+    statustype: Statustype, link: Linker, systeem: Zaaksysteem = ZAAKSYSTEEM1
+) -> dict[str, Any]:
+    paden = systeem.paden
     return {
-        "url": link.url(urls.statustype(statustype.uuid)),
+        "url": link.url(paden.statustype(statustype.uuid)),
         "omschrijving": statustype.omschrijving,
         "omschrijvingGeneriek": "",
         "statustekst": statustype.statustekst,
-        "zaaktype": link.url(urls.zaaktype(statustype.zaaktype_uuid)),
+        "zaaktype": link.url(paden.zaaktype(statustype.zaaktype_uuid)),
         "zaaktypeIdentificatie": statustype.zaaktype_identificatie,
         "volgnummer": statustype.volgnummer,
         "isEindstatus": statustype.is_eindstatus,
@@ -97,7 +95,7 @@ def render_statustype(statustype: Statustype, link: Linker) -> dict[str, Any]:
         "doorlooptijd": None,
         "toelichting": None,
         "checklistitemStatustype": [],
-        "catalogus": link.url(urls.catalogus(CATALOGUS_UUID)),
+        "catalogus": link.url(paden.catalogus(systeem.catalogus.uuid)),
         "eigenschappen": [],
         "zaakobjecttypen": [],
         "beginGeldigheid": BEGIN_GELDIGHEID,
@@ -107,14 +105,17 @@ def render_statustype(statustype: Statustype, link: Linker) -> dict[str, Any]:
     }
 
 
-def render_roltype(roltype: Roltype, link: Linker) -> dict[str, Any]:
+def render_roltype(
+    roltype: Roltype, link: Linker, systeem: Zaaksysteem = ZAAKSYSTEEM1
+) -> dict[str, Any]:
+    paden = systeem.paden
     return {
-        "url": link.url(urls.roltype(roltype.uuid)),
-        "zaaktype": link.url(urls.zaaktype(roltype.zaaktype_uuid)),
+        "url": link.url(paden.roltype(roltype.uuid)),
+        "zaaktype": link.url(paden.zaaktype(roltype.zaaktype_uuid)),
         "zaaktypeIdentificatie": roltype.zaaktype_identificatie,
         "omschrijving": roltype.omschrijving,
         "omschrijvingGeneriek": roltype.omschrijving_generiek,
-        "catalogus": link.url(urls.catalogus(CATALOGUS_UUID)),
+        "catalogus": link.url(paden.catalogus(systeem.catalogus.uuid)),
         "beginGeldigheid": BEGIN_GELDIGHEID,
         "eindeGeldigheid": None,
         "beginObject": BEGIN_GELDIGHEID,
@@ -122,33 +123,55 @@ def render_roltype(roltype: Roltype, link: Linker) -> dict[str, Any]:
     }
 
 
-async def _zaaktypen(request: Request) -> Response:
-    reject_unknown_params(request, {"identificatie", "page", "pageSize"})
-    wanted = request.query_params.get("identificatie")
-    items = [z for z in ZAAKTYPEN.values() if wanted is None or z.identificatie == wanted]
-    link = Linker(request)
-    return JSONResponse(paginate(request, items, lambda z: render_zaaktype(z, link)))
-
-
-def _detail(table: Mapping[str, T], render: Callable[[T, Linker], dict[str, Any]]) -> Handler:
+def _zaaktypen(systeem: Zaaksysteem) -> Handler:
     async def handler(request: Request) -> Response:
-        item = table.get(request.path_params["uuid"])
-        if item is None:
-            raise not_found(request)
-        return detail_response(request, render(item, Linker(request)), etag=True)
+        reject_unknown_params(request, {"identificatie", "page", "pageSize"})
+        wanted = request.query_params.get("identificatie")
+        items = [
+            z
+            for z in systeem.catalogus.zaaktypen.values()
+            if wanted is None or z.identificatie == wanted
+        ]
+        link = Linker(request)
+        return JSONResponse(paginate(request, items, lambda z: render_zaaktype(z, link, systeem)))
 
     return handler
 
 
-def create_catalogi_app(register: Register) -> Starlette:
+def _detail(
+    table: Mapping[str, T],
+    render: Callable[[T, Linker, Zaaksysteem], dict[str, Any]],
+    systeem: Zaaksysteem,
+) -> Handler:
+    async def handler(request: Request) -> Response:
+        item = table.get(request.path_params["uuid"])
+        if item is None:
+            raise not_found(request)
+        return detail_response(request, render(item, Linker(request), systeem), etag=True)
+
+    return handler
+
+
+def create_catalogi_app(register: Register, systeem: Zaaksysteem = ZAAKSYSTEEM1) -> Starlette:
+    catalogus = systeem.catalogus
     app = Starlette(
         routes=[
-            register.route("/zaaktypen", "zaaktypen", _zaaktypen),
-            register.route("/zaaktypen/{uuid}", "zaaktype", _detail(ZAAKTYPEN, render_zaaktype)),
+            register.route("/zaaktypen", "zaaktypen", _zaaktypen(systeem)),
             register.route(
-                "/statustypen/{uuid}", "statustype", _detail(STATUSTYPEN, render_statustype)
+                "/zaaktypen/{uuid}",
+                "zaaktype",
+                _detail(catalogus.zaaktypen, render_zaaktype, systeem),
             ),
-            register.route("/roltypen/{uuid}", "roltype", _detail(ROLTYPEN, render_roltype)),
+            register.route(
+                "/statustypen/{uuid}",
+                "statustype",
+                _detail(catalogus.statustypen, render_statustype, systeem),
+            ),
+            register.route(
+                "/roltypen/{uuid}",
+                "roltype",
+                _detail(catalogus.roltypen, render_roltype, systeem),
+            ),
         ],
         middleware=[Middleware(ApiVersion, version=API_VERSION)],
     )

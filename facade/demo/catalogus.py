@@ -1,12 +1,13 @@
-"""The fictional zaaktypecatalogus that every demo zaak refers to.
+"""The fictional zaaktypecatalogus that every zaak of the first zaaksysteem refers to.
 
 Fixed (not part of DemoData): zaaktypen are configuration of a municipality, the
-same for every person, and policies name them by identificatie.
+same for every person, and policies name them by identificatie. The second
+zaaksysteem has a catalogus of its own (catalogus_zaaksysteem2.py).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
@@ -54,18 +55,53 @@ class Zaaktype:
         return next(r for r in self.roltypen if r.omschrijving_generiek == omschrijving_generiek)
 
 
+@dataclass(frozen=True)
+class Catalogus:
+    """One Catalogi API's content: its zaaktypen and everything they own."""
+
+    uuid: str
+    verantwoordelijke: str
+    zaaktypen: Mapping[str, Zaaktype]
+    statustypen: Mapping[str, Statustype]
+    roltypen: Mapping[str, Roltype]
+
+    @classmethod
+    def of(cls, uuid: str, verantwoordelijke: str, zaaktypen: Iterable[Zaaktype]) -> Catalogus:
+        by_uuid = {z.uuid: z for z in zaaktypen}
+        return cls(
+            uuid=uuid,
+            verantwoordelijke=verantwoordelijke,
+            zaaktypen=MappingProxyType(by_uuid),
+            statustypen=MappingProxyType(
+                {s.uuid: s for z in by_uuid.values() for s in z.statustypen}
+            ),
+            roltypen=MappingProxyType({r.uuid: r for z in by_uuid.values() for r in z.roltypen}),
+        )
+
+
 _ROLLEN = (("Aanvrager", "initiator"), ("Belanghebbende", "belanghebbende"))
 
 
-def _zaaktype(
+def maak_zaaktype(
     identificatie: str,
     omschrijving: str,
     vertrouwelijkheidaanduiding: str,
     doel: str,
     doorlooptijd: str,
     statussen: tuple[tuple[str, str], ...],
+    *,
+    systeem: str = "",
 ) -> Zaaktype:
-    uuid = stable_uuid("zaaktype", identificatie)
+    """A zaaktype with its statustypen and the roltypen initiator and belanghebbende.
+
+    `systeem` keeps uuids apart when another catalogus has a zaaktype with the
+    same identificatie (a migrated zaaktype keeps its identificatie).
+    """
+
+    def key(*parts: str) -> str:
+        return stable_uuid(systeem, *parts) if systeem else stable_uuid(*parts)
+
+    uuid = key("zaaktype", identificatie)
     laatste = len(statussen)
     return Zaaktype(
         uuid=uuid,
@@ -76,7 +112,7 @@ def _zaaktype(
         doorlooptijd=doorlooptijd,
         statustypen=tuple(
             Statustype(
-                uuid=stable_uuid("statustype", identificatie, str(nr)),
+                uuid=key("statustype", identificatie, str(nr)),
                 zaaktype_uuid=uuid,
                 zaaktype_identificatie=identificatie,
                 volgnummer=nr,
@@ -88,7 +124,7 @@ def _zaaktype(
         ),
         roltypen=tuple(
             Roltype(
-                uuid=stable_uuid("roltype", identificatie, generiek),
+                uuid=key("roltype", identificatie, generiek),
                 zaaktype_uuid=uuid,
                 zaaktype_identificatie=identificatie,
                 omschrijving=naam,
@@ -99,7 +135,7 @@ def _zaaktype(
     )
 
 
-PARKEERVERGUNNING = _zaaktype(
+PARKEERVERGUNNING = maak_zaaktype(
     "ZT-PARKEERVERGUNNING",
     "Parkeervergunning bewoners",
     "openbaar",
@@ -111,7 +147,7 @@ PARKEERVERGUNNING = _zaaktype(
         ("Afgehandeld", "Uw aanvraag is afgehandeld."),
     ),
 )
-WMO_MELDING = _zaaktype(
+WMO_MELDING = maak_zaaktype(
     "ZT-WMO-MELDING",
     "Melding Wmo-ondersteuning",
     "vertrouwelijk",
@@ -124,7 +160,7 @@ WMO_MELDING = _zaaktype(
         ("Besluit genomen", "Er is een besluit genomen over uw melding."),
     ),
 )
-BEZWAAR_WOZ = _zaaktype(
+BEZWAAR_WOZ = maak_zaaktype(
     "ZT-BEZWAAR-WOZ",
     "Bezwaar WOZ-beschikking",
     "zaakvertrouwelijk",
@@ -136,7 +172,7 @@ BEZWAAR_WOZ = _zaaktype(
         ("Uitspraak gedaan", "Er is uitspraak gedaan op uw bezwaar."),
     ),
 )
-MELDING_OPENBARE_RUIMTE = _zaaktype(
+MELDING_OPENBARE_RUIMTE = maak_zaaktype(
     "ZT-MOR",
     "Melding openbare ruimte",
     "openbaar",
@@ -147,7 +183,7 @@ MELDING_OPENBARE_RUIMTE = _zaaktype(
         ("Opgelost", "De melding is opgelost."),
     ),
 )
-OMGEVINGSVERGUNNING = _zaaktype(
+OMGEVINGSVERGUNNING = maak_zaaktype(
     "ZT-OMGEVINGSVERGUNNING",
     "Omgevingsvergunning bouwen",
     "beperkt_openbaar",
@@ -159,7 +195,7 @@ OMGEVINGSVERGUNNING = _zaaktype(
         ("Besluit genomen", "Er is een besluit genomen."),
     ),
 )
-SCHULDHULP = _zaaktype(
+SCHULDHULP = maak_zaaktype(
     "ZT-SCHULDHULP",
     "Aanvraag schuldhulpverlening",
     "geheim",
@@ -172,22 +208,18 @@ SCHULDHULP = _zaaktype(
     ),
 )
 
-ZAAKTYPEN: Mapping[str, Zaaktype] = MappingProxyType(
-    {
-        z.uuid: z
-        for z in (
-            PARKEERVERGUNNING,
-            WMO_MELDING,
-            BEZWAAR_WOZ,
-            MELDING_OPENBARE_RUIMTE,
-            OMGEVINGSVERGUNNING,
-            SCHULDHULP,
-        )
-    }
+CATALOGUS = Catalogus.of(
+    CATALOGUS_UUID,
+    "Gemeente Klaverdam",
+    (
+        PARKEERVERGUNNING,
+        WMO_MELDING,
+        BEZWAAR_WOZ,
+        MELDING_OPENBARE_RUIMTE,
+        OMGEVINGSVERGUNNING,
+        SCHULDHULP,
+    ),
 )
-STATUSTYPEN: Mapping[str, Statustype] = MappingProxyType(
-    {s.uuid: s for z in ZAAKTYPEN.values() for s in z.statustypen}
-)
-ROLTYPEN: Mapping[str, Roltype] = MappingProxyType(
-    {r.uuid: r for z in ZAAKTYPEN.values() for r in z.roltypen}
-)
+ZAAKTYPEN: Mapping[str, Zaaktype] = CATALOGUS.zaaktypen
+STATUSTYPEN: Mapping[str, Statustype] = CATALOGUS.statustypen
+ROLTYPEN: Mapping[str, Roltype] = CATALOGUS.roltypen

@@ -17,6 +17,8 @@ from typing import Any
 # contract tests can hard-code URLs.
 _NAMESPACE = uuid.UUID("6f1c2b7e-5d0a-4c1e-9a47-3b2d8e6f9c10")
 
+BRONORGANISATIE = "002220647"  # a fictional municipality's RSIN (passes the 11-proef)
+
 VERTROUWELIJKHEIDAANDUIDINGEN: tuple[str, ...] = (
     "openbaar",
     "beperkt_openbaar",
@@ -79,6 +81,9 @@ class Zaak:
     einddatum_gepland: str | None = None
     uiterlijke_einddatum_afdoening: str | None = None
     toelichting: str = ""
+    # With `identificatie` the key that identifies a zaak across zaaksystemen: a
+    # migrated zaak keeps both, but gets a new uuid in its new system.
+    bronorganisatie: str = BRONORGANISATIE
 
     @property
     def status(self) -> Status | None:
@@ -115,6 +120,97 @@ class Contactmoment:
     zaak_uuid: str | None = None  # linked through an objectcontactmoment
 
 
+# --- Klantinteracties (Open Klant 2.x) -------------------------------------------
+
+
+@dataclass(frozen=True)
+class DigitaalAdres:
+    uuid: str
+    adres: str
+    soort: str  # email | telefoonnummer | overig
+    is_standaard: bool = False
+    omschrijving: str = ""
+    verificatiedatum: str | None = None
+
+
+@dataclass(frozen=True)
+class Partij:
+    """A person as Klantinteracties knows them, identified by BSN (the Persoon's)."""
+
+    uuid: str
+    nummer: str
+    identificator_uuid: str
+    voorletters: str
+    voornaam: str
+    voorvoegsel_achternaam: str
+    achternaam: str
+    digitale_adressen: tuple[DigitaalAdres, ...] = ()
+    voorkeurs_digitaal_adres: str | None = None  # uuid of one of `digitale_adressen`
+    voorkeurstaal: str = ""
+    indicatie_geheimhouding: bool | None = None
+    indicatie_actief: bool = True
+
+    @property
+    def volledige_naam(self) -> str:
+        delen = (self.voornaam, self.voorvoegsel_achternaam, self.achternaam)
+        return " ".join(d for d in delen if d)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A municipal employee (soortActor `medewerker`) handling contacts and tasks."""
+
+    uuid: str
+    naam: str
+    gebruikersnaam: str
+    functie: str
+
+
+@dataclass(frozen=True)
+class Onderwerpobject:
+    """What a klantcontact was about; free strings, e.g. zaak/openzaak/uuid/<zaak-uuid>."""
+
+    uuid: str
+    code_objecttype: str
+    code_register: str
+    code_soort_object_id: str
+    object_id: str
+
+
+@dataclass(frozen=True)
+class Internetaak:
+    uuid: str
+    nummer: str
+    gevraagde_handeling: str
+    toegewezen_aan: Actor
+    toegewezen_op: str  # ISO 8601 date-time, UTC
+    status: str = "te_verwerken"  # te_verwerken | verwerkt
+    toelichting: str = ""
+    afgehandeld_op: str | None = None
+
+
+@dataclass(frozen=True)
+class Klantcontact:
+    """One contact with its one betrokkene: the Persoon's partij, in role `rol`."""
+
+    uuid: str
+    nummer: str
+    kanaal: str
+    onderwerp: str
+    inhoud: str
+    plaatsgevonden_op: str  # ISO 8601 date-time, UTC
+    betrokkene_uuid: str
+    actor: Actor
+    initiator: bool = True  # the person started the contact
+    rol: str = "klant"
+    indicatie_contact_gelukt: bool | None = True
+    taal: str = "nld"
+    vertrouwelijk: bool = False
+    reactie: str = ""
+    onderwerpobjecten: tuple[Onderwerpobject, ...] = ()
+    internetaken: tuple[Internetaak, ...] = ()
+
+
 @dataclass(frozen=True)
 class Persoon:
     """Everything the registers know about one BSN.
@@ -128,6 +224,33 @@ class Persoon:
     zaken: tuple[Zaak, ...] = ()
     klant: Klant | None = None
     contactmomenten: tuple[Contactmoment, ...] = ()
+    # Newer systems of a municipality mid-migration (see migratie.py).
+    partij: Partij | None = None
+    klantcontacten: tuple[Klantcontact, ...] = ()
+    zaken_zaaksysteem2: tuple[Zaak, ...] = ()
+
+
+@dataclass(frozen=True)
+class Zaakregister:
+    """The zaken of one zaaksysteem, indexed the way its Zaken API looks them up."""
+
+    zaken: Mapping[str, Zaak]
+    statussen: Mapping[str, tuple[Status, Zaak]]
+    rollen: Mapping[str, tuple[Rol, Zaak]]
+
+    @classmethod
+    def of(cls, zaken: Iterable[Zaak]) -> Zaakregister:
+        # A zaak with several persons in it may be listed by each of them.
+        by_uuid: dict[str, Zaak] = {}
+        for zaak in zaken:
+            by_uuid.setdefault(zaak.uuid, zaak)
+        return cls(
+            zaken=MappingProxyType(by_uuid),
+            statussen=MappingProxyType(
+                {s.uuid: (s, z) for z in by_uuid.values() for s in z.statussen}
+            ),
+            rollen=MappingProxyType({r.uuid: (r, z) for z in by_uuid.values() for r in z.rollen}),
+        )
 
 
 class DemoData:
@@ -136,32 +259,70 @@ class DemoData:
     def __init__(self, personen: Iterable[Persoon]) -> None:
         self.personen: tuple[Persoon, ...] = tuple(personen)
         by_bsn: dict[str, Persoon] = {}
-        zaken: dict[str, Zaak] = {}
         klanten: dict[str, tuple[Klant, Persoon]] = {}
         contactmomenten: dict[str, tuple[Contactmoment, Klant | None]] = {}
         for persoon in self.personen:
             if persoon.bsn in by_bsn:
                 raise ValueError(f"dubbel burgerservicenummer in demodata: {persoon.bsn}")
             by_bsn[persoon.bsn] = persoon
-            # A zaak with several persons in it may be listed by each of them.
-            for zaak in persoon.zaken:
-                zaken.setdefault(zaak.uuid, zaak)
             if persoon.klant is not None:
                 klanten[persoon.klant.uuid] = (persoon.klant, persoon)
             for contactmoment in persoon.contactmomenten:
                 contactmomenten[contactmoment.uuid] = (contactmoment, persoon.klant)
         self.by_bsn: Mapping[str, Persoon] = MappingProxyType(by_bsn)
-        self.zaken: Mapping[str, Zaak] = MappingProxyType(zaken)
+        self.zaaksysteem1 = Zaakregister.of(z for p in self.personen for z in p.zaken)
+        self.zaaksysteem2 = Zaakregister.of(z for p in self.personen for z in p.zaken_zaaksysteem2)
+        self.zaken: Mapping[str, Zaak] = self.zaaksysteem1.zaken
+        self.statussen: Mapping[str, tuple[Status, Zaak]] = self.zaaksysteem1.statussen
+        self.rollen: Mapping[str, tuple[Rol, Zaak]] = self.zaaksysteem1.rollen
         self.klanten: Mapping[str, tuple[Klant, Persoon]] = MappingProxyType(klanten)
         self.contactmomenten: Mapping[str, tuple[Contactmoment, Klant | None]] = MappingProxyType(
             contactmomenten
         )
-        self.statussen: Mapping[str, tuple[Status, Zaak]] = MappingProxyType(
-            {s.uuid: (s, z) for z in zaken.values() for s in z.statussen}
+        self._index_klantinteracties()
+
+    def _index_klantinteracties(self) -> None:
+        partijen: dict[str, tuple[Partij, Persoon]] = {}
+        adressen: dict[str, tuple[DigitaalAdres, Partij, Persoon]] = {}
+        klantcontacten: dict[str, tuple[Klantcontact, Partij, Persoon]] = {}
+        onderwerpobjecten: dict[str, tuple[Onderwerpobject, Klantcontact]] = {}
+        internetaken: dict[str, tuple[Internetaak, Klantcontact]] = {}
+        actoren: dict[str, Actor] = {}
+        for persoon in self.personen:
+            partij = persoon.partij
+            if partij is None:
+                if persoon.klantcontacten:
+                    raise ValueError(f"klantcontacten zonder partij: {persoon.bsn}")
+                continue
+            partijen[partij.uuid] = (partij, persoon)
+            for adres in partij.digitale_adressen:
+                adressen[adres.uuid] = (adres, partij, persoon)
+            for contact in persoon.klantcontacten:
+                klantcontacten[contact.uuid] = (contact, partij, persoon)
+                actoren[contact.actor.uuid] = contact.actor
+                for onderwerp in contact.onderwerpobjecten:
+                    onderwerpobjecten[onderwerp.uuid] = (onderwerp, contact)
+                for taak in contact.internetaken:
+                    internetaken[taak.uuid] = (taak, contact)
+                    actoren[taak.toegewezen_aan.uuid] = taak.toegewezen_aan
+        self.partijen: Mapping[str, tuple[Partij, Persoon]] = MappingProxyType(partijen)
+        self.digitale_adressen: Mapping[str, tuple[DigitaalAdres, Partij, Persoon]] = (
+            MappingProxyType(adressen)
         )
-        self.rollen: Mapping[str, tuple[Rol, Zaak]] = MappingProxyType(
-            {r.uuid: (r, z) for z in zaken.values() for r in z.rollen}
+        self.klantcontacten: Mapping[str, tuple[Klantcontact, Partij, Persoon]] = MappingProxyType(
+            klantcontacten
         )
+        # One betrokkene per klantcontact, keyed by its own uuid.
+        self.betrokkenen: Mapping[str, tuple[Klantcontact, Partij, Persoon]] = MappingProxyType(
+            {c.betrokkene_uuid: (c, p, ps) for c, p, ps in klantcontacten.values()}
+        )
+        self.onderwerpobjecten: Mapping[str, tuple[Onderwerpobject, Klantcontact]] = (
+            MappingProxyType(onderwerpobjecten)
+        )
+        self.internetaken: Mapping[str, tuple[Internetaak, Klantcontact]] = MappingProxyType(
+            internetaken
+        )
+        self.actoren: Mapping[str, Actor] = MappingProxyType(actoren)
 
     def __len__(self) -> int:
         return len(self.personen)

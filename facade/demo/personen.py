@@ -7,6 +7,7 @@ and pass the 11-proef. Each constant names the situation the person exists for.
 from __future__ import annotations
 
 from facade.demo import builders as b
+from facade.demo import migratie
 from facade.demo.catalogus import (
     BEZWAAR_WOZ,
     MELDING_OPENBARE_RUIMTE,
@@ -22,24 +23,32 @@ BSN_HOOFDPERSOON = "999993653"
 """Everything: partner, kinderen, gezag; open and closed zaken of six zaaktypen and
 five vertrouwelijkheidaanduidingen; a zaak without status; a zaak where she is only
 belanghebbende; klant with e-mail and telefoon; four contactmomenten, one linked
-to a zaak."""
+to a zaak. In the newer systems (migratie.py): a partij with three digitale adressen
+(one e-mail equal to her klant's), four klantcontacten (one migrated from
+Contactmomenten, one vertrouwelijk, one not gelukt, one about a zaak), two interne
+taken, and three zaken in zaaksysteem 2, one a copy of her Wmo-zaak."""
 BSN_VEEL_ZAKEN = "999990019"
 """130 zaken: two pages at the default page size of 100."""
 AANTAL_ZAKEN_VEEL_ZAKEN = 130
 BSN_ONBEKEND_IN_BRP = "999990032"
 """Not in the BRP (`personen: []`), but has a klant, a zaak and a contactmoment."""
 BSN_GEHEIM = "999990044"
-"""`geheimhoudingPersoonsgegevens: true` in the BRP; has a Wmo-zaak and a klant."""
+"""`geheimhoudingPersoonsgegevens: true` in the BRP; has a Wmo-zaak and a klant, and a
+partij with `indicatieGeheimhouding: true` in Klantinteracties."""
 BSN_OVERLEDEN = "999990056"
 """Deceased: `overlijden` filled, `opschortingBijhouding.reden.code` "O"."""
 BSN_ALLEEN_BRP = "999990068"
 """Known only to the BRP: no zaken, no klant, no contactmomenten."""
 BSN_BUITENLAND = "999990081"
-"""Lives abroad (VerblijfplaatsBuitenland, Belgium); has a klant and a closed zaak."""
+"""Lives abroad (VerblijfplaatsBuitenland, Belgium); has a klant and a closed zaak, and
+two belasting-zaken in zaaksysteem 2."""
 BSN_PARTNER = "999990093"
 """The main person's husband: in the BRP, with partner and kinderen; nothing else."""
 BSN_BUURMAN = "999990135"
 """Neighbour: initiator of the zaak in which the main person is only belanghebbende."""
+BSN_ALLEEN_KLANTINTERACTIES = "999990172"
+"""In the BRP and in Klantinteracties only (partij, one klantcontact): no klant in
+Klanten 1.0, no contactmomenten, no zaken."""
 BSN_KIND_1 = "999990111"
 BSN_KIND_2 = "999990123"
 """The children appear only inside their parents' BRP records (kinderen, gezag)."""
@@ -49,6 +58,9 @@ _PIETER = b.Naam("Pieter Willem", "Jansen")
 _LOTTE = b.Naam("Lotte", "Jansen")
 _DAAN = b.Naam("Daan Pieter", "Jansen")
 _HENDRIK = b.Naam("Hendrik", "Bakker")
+_ANOUK = b.Naam("Anouk", "Visser")
+_THOMAS = b.Naam("Thomas", "Meijer")
+_MARLOES = b.Naam("Marloes Anna", "Kuipers")
 
 _ADRES_KASTANJELAAN = b.adres(
     "Kastanjelaan", 12, "1998AB", "Klaverdam", huisletter="A", sinds="2014-09-01"
@@ -152,7 +164,7 @@ def _hoofdpersoon() -> Persoon:
             "Vraag over de voortgang van het bezwaar tegen de WOZ-waarde.",
         ),
     )
-    return Persoon(
+    persoon = Persoon(
         bsn=bsn,
         brp=b.brp_persoon(
             bsn,
@@ -187,6 +199,7 @@ def _hoofdpersoon() -> Persoon:
         ),
         contactmomenten=contactmomenten,
     )
+    return migratie.hoofdpersoon(persoon, _SASKIA)
 
 
 def _partner() -> Persoon:
@@ -273,7 +286,7 @@ def _onbekend_in_brp() -> Persoon:
 
 def _geheim() -> Persoon:
     bsn = BSN_GEHEIM
-    anouk = b.Naam("Anouk", "Visser")
+    anouk = _ANOUK
     wmo = b.zaak(
         "ZAAK-2025-0000501",
         WMO_MELDING,
@@ -282,7 +295,7 @@ def _geheim() -> Persoon:
         [b.rol("ZAAK-2025-0000501", bsn, anouk, "initiator")],
         statussen_bereikt=3,
     )
-    return Persoon(
+    persoon = Persoon(
         bsn=bsn,
         brp=b.brp_persoon(
             bsn,
@@ -303,6 +316,7 @@ def _geheim() -> Persoon:
             ),
         ),
     )
+    return migratie.geheim(persoon, anouk)
 
 
 def _overleden() -> Persoon:
@@ -347,7 +361,7 @@ def _alleen_brp() -> Persoon:
 
 def _buitenland() -> Persoon:
     bsn = BSN_BUITENLAND
-    thomas = b.Naam("Thomas", "Meijer")
+    thomas = _THOMAS
     belgie = {"code": "5010", "omschrijving": "België"}
     woz = b.zaak(
         "ZAAK-2024-0000188",
@@ -357,7 +371,7 @@ def _buitenland() -> Persoon:
         [b.rol("ZAAK-2024-0000188", bsn, thomas, "initiator")],
         statussen_bereikt=3,
     )
-    return Persoon(
+    persoon = Persoon(
         bsn=bsn,
         brp=b.brp_persoon(
             bsn,
@@ -375,6 +389,21 @@ def _buitenland() -> Persoon:
             adres=b.klant_adres("Rue des Tilleuls", 16, "1000", "Bruxelles", landcode="5010"),
         ),
     )
+    return migratie.buitenland(persoon, thomas)
+
+
+def _alleen_klantinteracties() -> Persoon:
+    persoon = Persoon(
+        bsn=BSN_ALLEEN_KLANTINTERACTIES,
+        brp=b.brp_persoon(
+            BSN_ALLEEN_KLANTINTERACTIES,
+            _MARLOES,
+            "V",
+            "1992-08-14",
+            b.adres("Wilgenlaan", 3, "1998LM", "Klaverdam", sinds="2024-11-01"),
+        ),
+    )
+    return migratie.alleen_klantinteracties(persoon, _MARLOES)
 
 
 def demo_personen() -> list[Persoon]:
@@ -388,6 +417,7 @@ def demo_personen() -> list[Persoon]:
         _buitenland(),
         _partner(),
         _buurman(),
+        _alleen_klantinteracties(),
     ]
 
 

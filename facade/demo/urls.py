@@ -6,6 +6,8 @@ under) is known per request, so absolute URLs are rendered at answer time.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -14,36 +16,54 @@ ZAKEN_BASE = "/zaken/api/v1"
 CATALOGI_BASE = "/catalogi/api/v1"
 KLANTEN_BASE = "/klanten/api/v1"
 CONTACTMOMENTEN_BASE = "/contactmomenten/api/v1"
+KLANTINTERACTIES_BASE = "/klantinteracties/api/v1"
+# A second zaaksysteem on the same host, under its own prefix, with its own Catalogi.
+ZAAKSYSTEEM2_ZAKEN_BASE = "/zaaksysteem2/zaken/api/v1"
+ZAAKSYSTEEM2_CATALOGI_BASE = "/zaaksysteem2/catalogi/api/v1"
 
 _ROOT_KEY = "klantbeeld.demo.registers_root"
 
 
-def zaak(uuid: str) -> str:
-    return f"{ZAKEN_BASE}/zaken/{uuid}"
+@dataclass(frozen=True)
+class ZaakPaden:
+    """Where one zaaksysteem's Zaken API and its Catalogi API live."""
+
+    zaken_base: str
+    catalogi_base: str
+
+    def zaak(self, uuid: str) -> str:
+        return f"{self.zaken_base}/zaken/{uuid}"
+
+    def status(self, uuid: str) -> str:
+        return f"{self.zaken_base}/statussen/{uuid}"
+
+    def rol(self, uuid: str) -> str:
+        return f"{self.zaken_base}/rollen/{uuid}"
+
+    def zaaktype(self, uuid: str) -> str:
+        return f"{self.catalogi_base}/zaaktypen/{uuid}"
+
+    def statustype(self, uuid: str) -> str:
+        return f"{self.catalogi_base}/statustypen/{uuid}"
+
+    def roltype(self, uuid: str) -> str:
+        return f"{self.catalogi_base}/roltypen/{uuid}"
+
+    def catalogus(self, uuid: str) -> str:
+        return f"{self.catalogi_base}/catalogussen/{uuid}"
 
 
-def status(uuid: str) -> str:
-    return f"{ZAKEN_BASE}/statussen/{uuid}"
+ZAAKSYSTEEM1 = ZaakPaden(ZAKEN_BASE, CATALOGI_BASE)
+ZAAKSYSTEEM2 = ZaakPaden(ZAAKSYSTEEM2_ZAKEN_BASE, ZAAKSYSTEEM2_CATALOGI_BASE)
 
-
-def rol(uuid: str) -> str:
-    return f"{ZAKEN_BASE}/rollen/{uuid}"
-
-
-def zaaktype(uuid: str) -> str:
-    return f"{CATALOGI_BASE}/zaaktypen/{uuid}"
-
-
-def statustype(uuid: str) -> str:
-    return f"{CATALOGI_BASE}/statustypen/{uuid}"
-
-
-def roltype(uuid: str) -> str:
-    return f"{CATALOGI_BASE}/roltypen/{uuid}"
-
-
-def catalogus(uuid: str) -> str:
-    return f"{CATALOGI_BASE}/catalogussen/{uuid}"
+# The first zaaksysteem's paths, as module functions (Contactmomenten links to it).
+zaak = ZAAKSYSTEEM1.zaak
+status = ZAAKSYSTEEM1.status
+rol = ZAAKSYSTEEM1.rol
+zaaktype = ZAAKSYSTEEM1.zaaktype
+statustype = ZAAKSYSTEEM1.statustype
+roltype = ZAAKSYSTEEM1.roltype
+catalogus = ZAAKSYSTEEM1.catalogus
 
 
 def klant(uuid: str) -> str:
@@ -60,6 +80,11 @@ def klantcontactmoment(uuid: str) -> str:
 
 def objectcontactmoment(uuid: str) -> str:
     return f"{CONTACTMOMENTEN_BASE}/objectcontactmomenten/{uuid}"
+
+
+def klantinteracties(resource: str, uuid: str) -> str:
+    """E.g. ("partijen", uuid); resource is the collection's path segment."""
+    return f"{KLANTINTERACTIES_BASE}/{resource}/{uuid}"
 
 
 class RegistersRoot:

@@ -1,5 +1,8 @@
 """Simulated Zaken API 1.5.1 as Open Zaak 1.30 serves it under /zaken/api/v1.
 
+One app per zaaksysteem (`zaaksystemen.py`): the same behaviour over another
+selection of zaken, another catalogus and another base path.
+
 Endpoints: GET /zaken, /zaken/{uuid}, /statussen, /statussen/{uuid}, /rollen,
 /rollen/{uuid}. Behaviour follows UPSTREAMS.md §0 and §2: checks in the order
 auth (403) → Accept-Crs (412/406) → parameters (400); `rol__*` filters must hold
@@ -24,13 +27,11 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from facade.demo import urls
-from facade.demo.builders import BRONORGANISATIE
 from facade.demo.catalogi import render_roltype, render_statustype, render_zaaktype
-from facade.demo.catalogus import STATUSTYPEN, ZAAKTYPEN
 from facade.demo.endpoint import Register
 from facade.demo.model import VERTROUWELIJKHEIDAANDUIDINGEN, DemoData, Rol, Status, Zaak
 from facade.demo.urls import Linker
+from facade.demo.zaaksystemen import ZAAKSYSTEEM1, Zaaksysteem
 from facade.demo.zgw import (
     ApiVersion,
     comma_list,
@@ -115,17 +116,18 @@ ZAKEN_PARAMS = frozenset(
 # --- rendering ------------------------------------------------------------------
 
 
-def render_zaak(zaak: Zaak, link: Linker) -> dict[str, Any]:
+def render_zaak(zaak: Zaak, link: Linker, systeem: Zaaksysteem = ZAAKSYSTEEM1) -> dict[str, Any]:
+    paden = systeem.paden
     return {
-        "url": link.url(urls.zaak(zaak.uuid)),
+        "url": link.url(paden.zaak(zaak.uuid)),
         "uuid": zaak.uuid,
         "identificatie": zaak.identificatie,
-        "bronorganisatie": BRONORGANISATIE,
+        "bronorganisatie": zaak.bronorganisatie,
         "omschrijving": zaak.omschrijving,
         "toelichting": zaak.toelichting,
-        "zaaktype": link.url(urls.zaaktype(zaak.zaaktype_uuid)),
+        "zaaktype": link.url(paden.zaaktype(zaak.zaaktype_uuid)),
         "registratiedatum": zaak.registratiedatum,
-        "verantwoordelijkeOrganisatie": BRONORGANISATIE,
+        "verantwoordelijkeOrganisatie": zaak.bronorganisatie,
         "startdatum": zaak.startdatum,
         "einddatum": zaak.einddatum,
         "einddatumGepland": zaak.einddatum_gepland,
@@ -151,8 +153,8 @@ def render_zaak(zaak: Zaak, link: Linker) -> dict[str, Any]:
         "relevanteAndereZaken": [],
         "gerelateerdeZaken": [],
         "eigenschappen": [],
-        "rollen": [link.url(urls.rol(r.uuid)) for r in zaak.rollen],
-        "status": link(urls.status(zaak.status.uuid) if zaak.status else None),
+        "rollen": [link.url(paden.rol(r.uuid)) for r in zaak.rollen],
+        "status": link(paden.status(zaak.status.uuid) if zaak.status else None),
         "zaakinformatieobjecten": [],
         "zaakobjecten": [],
         "kenmerken": [],
@@ -168,12 +170,15 @@ def render_zaak(zaak: Zaak, link: Linker) -> dict[str, Any]:
     }
 
 
-def render_status(status: Status, zaak: Zaak, link: Linker) -> dict[str, Any]:
+def render_status(
+    status: Status, zaak: Zaak, link: Linker, systeem: Zaaksysteem = ZAAKSYSTEEM1
+) -> dict[str, Any]:
+    paden = systeem.paden
     return {
-        "url": link.url(urls.status(status.uuid)),
+        "url": link.url(paden.status(status.uuid)),
         "uuid": status.uuid,
-        "zaak": link.url(urls.zaak(zaak.uuid)),
-        "statustype": link.url(urls.statustype(status.statustype_uuid)),
+        "zaak": link.url(paden.zaak(zaak.uuid)),
+        "statustype": link.url(paden.statustype(status.statustype_uuid)),
         "datumStatusGezet": status.datum_status_gezet,
         "statustoelichting": status.statustoelichting,
         "indicatieLaatstGezetteStatus": status is zaak.status,
@@ -182,16 +187,19 @@ def render_status(status: Status, zaak: Zaak, link: Linker) -> dict[str, Any]:
     }
 
 
-def render_rol(rol: Rol, zaak: Zaak, link: Linker) -> dict[str, Any]:
-    roltype = ZAAKTYPEN[zaak.zaaktype_uuid].roltype(rol.omschrijving_generiek)
+def render_rol(
+    rol: Rol, zaak: Zaak, link: Linker, systeem: Zaaksysteem = ZAAKSYSTEEM1
+) -> dict[str, Any]:
+    paden = systeem.paden
+    roltype = systeem.catalogus.zaaktypen[zaak.zaaktype_uuid].roltype(rol.omschrijving_generiek)
     return {
-        "url": link.url(urls.rol(rol.uuid)),
+        "url": link.url(paden.rol(rol.uuid)),
         "uuid": rol.uuid,
-        "zaak": link.url(urls.zaak(zaak.uuid)),
+        "zaak": link.url(paden.zaak(zaak.uuid)),
         "betrokkene": "",
         "betrokkeneType": "natuurlijk_persoon",
         "afwijkendeNaamBetrokkene": "",
-        "roltype": link.url(urls.roltype(roltype.uuid)),
+        "roltype": link.url(paden.roltype(roltype.uuid)),
         "omschrijving": roltype.omschrijving,
         "omschrijvingGeneriek": rol.omschrijving_generiek,
         "roltoelichting": roltype.omschrijving,
@@ -223,24 +231,30 @@ def _nested(body: dict[str, Any], children: dict[str, Any]) -> dict[str, Any]:
     return {**body, "_expand": children} if children else body
 
 
-def expand_zaak(zaak: Zaak, names: frozenset[str], link: Linker) -> dict[str, Any]:
+def expand_zaak(
+    zaak: Zaak, names: frozenset[str], link: Linker, systeem: Zaaksysteem = ZAAKSYSTEEM1
+) -> dict[str, Any]:
     """The `_expand` object. Null relations (status, resultaat, hoofdzaak) leave no key."""
     result: dict[str, Any] = {}
+    zaaktype = systeem.catalogus.zaaktypen[zaak.zaaktype_uuid]
     if "zaaktype" in names:
-        result["zaaktype"] = render_zaaktype(ZAAKTYPEN[zaak.zaaktype_uuid], link)
+        result["zaaktype"] = render_zaaktype(zaaktype, link, systeem)
     if "status" in names and zaak.status is not None:
         children = {}
         if "status.statustype" in names:
             children["statustype"] = render_statustype(
-                STATUSTYPEN[zaak.status.statustype_uuid], link
+                systeem.catalogus.statustypen[zaak.status.statustype_uuid], link, systeem
             )
-        result["status"] = _nested(render_status(zaak.status, zaak, link), children)
+        result["status"] = _nested(render_status(zaak.status, zaak, link, systeem), children)
     if "rollen" in names:
-        zaaktype = ZAAKTYPEN[zaak.zaaktype_uuid]
         result["rollen"] = [
             _nested(
-                render_rol(r, zaak, link),
-                {"roltype": render_roltype(zaaktype.roltype(r.omschrijving_generiek), link)}
+                render_rol(r, zaak, link, systeem),
+                {
+                    "roltype": render_roltype(
+                        zaaktype.roltype(r.omschrijving_generiek), link, systeem
+                    )
+                }
                 if "rollen.roltype" in names
                 else {},
             )
@@ -252,9 +266,14 @@ def expand_zaak(zaak: Zaak, names: frozenset[str], link: Linker) -> dict[str, An
     return result
 
 
-def render_expanded_zaak(zaak: Zaak, names: frozenset[str], link: Linker) -> dict[str, Any]:
+def render_expanded_zaak(
+    zaak: Zaak, names: frozenset[str], link: Linker, systeem: Zaaksysteem = ZAAKSYSTEEM1
+) -> dict[str, Any]:
     # `_expand` is always present on a zaak, `{}` when nothing was (or could be) expanded.
-    return {**render_zaak(zaak, link), "_expand": expand_zaak(zaak, names, link)}
+    return {
+        **render_zaak(zaak, link, systeem),
+        "_expand": expand_zaak(zaak, names, link, systeem),
+    }
 
 
 # --- /zaken filtering -----------------------------------------------------------
@@ -268,7 +287,9 @@ def _valid_date(value: str) -> bool:
     return True
 
 
-def _zaken_filters(request: Request, link: Linker) -> list[Callable[[Zaak], bool]]:
+def _zaken_filters(
+    request: Request, link: Linker, systeem: Zaaksysteem
+) -> list[Callable[[Zaak], bool]]:
     """Predicates for the query; collects every bad parameter into one 400."""
     q = request.query_params
     invalid: list[dict[str, str]] = []
@@ -307,10 +328,10 @@ def _zaken_filters(request: Request, link: Linker) -> list[Callable[[Zaak], bool
     if "identificatie" in q:
         predicates.append(lambda z, v=q["identificatie"]: z.identificatie == v)
     if "bronorganisatie" in q:
-        predicates.append(lambda z, v=q["bronorganisatie"]: v == BRONORGANISATIE)
+        predicates.append(lambda z, v=q["bronorganisatie"]: z.bronorganisatie == v)
     if "zaaktype" in q:
         path = link.path_of(q["zaaktype"])
-        predicates.append(lambda z, p=path: urls.zaaktype(z.zaaktype_uuid) == p)
+        predicates.append(lambda z, p=path: systeem.paden.zaaktype(z.zaaktype_uuid) == p)
     for param, (attr, lookup) in _DATE_PARAMS.items():
         if param not in q:
             continue
@@ -362,12 +383,23 @@ def _order(zaken: list[Zaak], ordering: list[str]) -> list[Zaak]:
 
 # Open Zaak 1.30 spends about 90 ms per zaak on `expand` (UPSTREAMS.md §8); this
 # latency name models that cost, per zaak on the page, when expand is asked.
-EXPAND_PER_ZAAK = "zaken.list.expand_per_zaak"
+EXPAND_PER_ZAAK_SUFFIX = "list.expand_per_zaak"
+EXPAND_PER_ZAAK = f"zaken.{EXPAND_PER_ZAAK_SUFFIX}"
+
+
+def expand_per_zaak_name(systeem: Zaaksysteem) -> str:
+    return f"{systeem.zaken_register}.{EXPAND_PER_ZAAK_SUFFIX}"
 
 
 class ZakenHandlers:
-    def __init__(self, data: DemoData, latency: dict[str, float] | None = None) -> None:
-        self.data = data
+    def __init__(
+        self,
+        data: DemoData,
+        latency: dict[str, float] | None = None,
+        systeem: Zaaksysteem = ZAAKSYSTEEM1,
+    ) -> None:
+        self.data = systeem.zaken_van(data)
+        self.systeem = systeem
         self.latency = latency if latency is not None else {}
 
     async def zaken(self, request: Request) -> Response:
@@ -378,13 +410,15 @@ class ZakenHandlers:
         ordering = comma_list(request, "ordering", ORDERING_CHOICES, invalid)
         if invalid:
             raise validation_error(request, invalid)
-        link = Linker(request)
-        predicates = _zaken_filters(request, link)
+        link, systeem = Linker(request), self.systeem
+        predicates = _zaken_filters(request, link, systeem)
         zaken = [z for z in self.data.zaken.values() if all(p(z) for p in predicates)]
         body = paginate(
-            request, _order(zaken, ordering), lambda z: render_expanded_zaak(z, expand, link)
+            request,
+            _order(zaken, ordering),
+            lambda z: render_expanded_zaak(z, expand, link, systeem),
         )
-        per_zaak = self.latency.get(EXPAND_PER_ZAAK, 0.0)
+        per_zaak = self.latency.get(expand_per_zaak_name(systeem), 0.0)
         if expand and per_zaak > 0:
             await asyncio.sleep(per_zaak * len(body["results"]))
         return JSONResponse(body, headers=CRS)
@@ -398,35 +432,38 @@ class ZakenHandlers:
         zaak = self.data.zaken.get(request.path_params["uuid"])
         if zaak is None:
             raise not_found(request)
-        body = render_expanded_zaak(zaak, expand, Linker(request))
+        body = render_expanded_zaak(zaak, expand, Linker(request), self.systeem)
         return detail_response(request, body, etag=True, headers=CRS)
 
     async def statussen(self, request: Request) -> Response:
         reject_unknown_params(
             request, {"zaak", "statustype", "indicatieLaatstGezetteStatus", "page", "pageSize"}
         )
-        link = Linker(request)
+        link, paden = Linker(request), self.systeem.paden
         q = request.query_params
         items = [
             (s, z)
             for s, z in self.data.statussen.values()
-            if ("zaak" not in q or link.url(urls.zaak(z.uuid)) == q["zaak"])
+            if ("zaak" not in q or link.url(paden.zaak(z.uuid)) == q["zaak"])
             and (
                 "statustype" not in q
-                or link.url(urls.statustype(s.statustype_uuid)) == q["statustype"]
+                or link.url(paden.statustype(s.statustype_uuid)) == q["statustype"]
             )
             and (
                 "indicatieLaatstGezetteStatus" not in q
                 or (s is z.status) == (q["indicatieLaatstGezetteStatus"] in ("true", "1"))
             )
         ]
-        return JSONResponse(paginate(request, items, lambda sz: render_status(*sz, link)))
+        return JSONResponse(
+            paginate(request, items, lambda sz: render_status(*sz, link, self.systeem))
+        )
 
     async def status(self, request: Request) -> Response:
         found = self.data.statussen.get(request.path_params["uuid"])
         if found is None:
             raise not_found(request)
-        return detail_response(request, render_status(*found, Linker(request)), etag=True)
+        body = render_status(*found, Linker(request), self.systeem)
+        return detail_response(request, body, etag=True)
 
     async def rollen(self, request: Request) -> Response:
         reject_unknown_params(request, {*_ROL_FILTERS, "zaak", "page", "pageSize"})
@@ -436,19 +473,24 @@ class ZakenHandlers:
             (r, z)
             for r, z in self.data.rollen.values()
             if all(check(r, q[name]) for name, check in _ROL_FILTERS.items() if name in q)
-            and ("zaak" not in q or link.url(urls.zaak(z.uuid)) == q["zaak"])
+            and ("zaak" not in q or link.url(self.systeem.paden.zaak(z.uuid)) == q["zaak"])
         ]
-        return JSONResponse(paginate(request, items, lambda rz: render_rol(*rz, link)))
+        return JSONResponse(
+            paginate(request, items, lambda rz: render_rol(*rz, link, self.systeem))
+        )
 
     async def rol(self, request: Request) -> Response:
         found = self.data.rollen.get(request.path_params["uuid"])
         if found is None:
             raise not_found(request)
-        return detail_response(request, render_rol(*found, Linker(request)), etag=True)
+        body = render_rol(*found, Linker(request), self.systeem)
+        return detail_response(request, body, etag=True)
 
 
-def create_zaken_app(data: DemoData, register: Register) -> Starlette:
-    h = ZakenHandlers(data, register.behaviour.latency)
+def create_zaken_app(
+    data: DemoData, register: Register, systeem: Zaaksysteem = ZAAKSYSTEEM1
+) -> Starlette:
+    h = ZakenHandlers(data, register.behaviour.latency, systeem)
     app = Starlette(
         routes=[
             register.route("/zaken", "list", h.zaken),

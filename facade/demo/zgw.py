@@ -32,6 +32,7 @@ MAX_PAGE_SIZE = 500
 
 _FOUT_TYPES = {
     400: "ValidationError",
+    401: "NotAuthenticated",
     403: "PermissionDenied",
     404: "NotFound",
     406: "NotAcceptable",
@@ -47,11 +48,17 @@ def fout(
     title: str,
     detail: str = "",
     invalid_params: Sequence[Mapping[str, str]] | None = None,
+    *,
+    fout_type: str | None = None,
 ) -> JSONResponse:
-    """A ZGW `Fout`, sent as application/json like live Open Zaak/Open Klant do."""
+    """A ZGW `Fout`, sent as application/json like live Open Zaak/Open Klant do.
+
+    `fout_type` names the exception class in `type` when the status alone does not
+    (two different 401s, for instance).
+    """
     body: dict[str, Any] = {
         "type": f"{request.url.scheme}://{request.url.netloc}/ref/fouten/"
-        f"{_FOUT_TYPES.get(status, 'APIException')}/",
+        f"{fout_type or _FOUT_TYPES.get(status, 'APIException')}/",
         "code": code,
         "title": title,
         "status": status,

@@ -136,7 +136,8 @@ async def test_reads_a_klants_contactmomenten_with_their_zaak_links(router, conn
             "initiatiefnemer": "klant",
             "vertrouwelijk": False,
             "gelukt": None,
-            "zaakUrls": [ZAAK],
+            "zaakVerwijzingen": [ZAAK],
+            "openstaandeVragen": [],
         }
     ]
     assert not result.afgekapt
@@ -315,7 +316,7 @@ async def test_reads_zaak_links_concurrently(router, connector):
 
     result = await connector.contactmomenten([KLANT], CTX)
 
-    assert result.contactmomenten[0]["zaakUrls"] == [ZAAK, tweede_zaak]
+    assert result.contactmomenten[0]["zaakVerwijzingen"] == [ZAAK, tweede_zaak]
 
 
 async def test_a_dead_link_is_left_out(router, connector):
@@ -343,7 +344,7 @@ async def test_a_dead_link_is_left_out(router, connector):
 
     [moment] = result.contactmomenten
     assert moment["url"] == contactmoment_url(1)
-    assert moment["zaakUrls"] == []
+    assert moment["zaakVerwijzingen"] == []
 
 
 async def test_a_contactmoment_that_cannot_be_read_fails_the_source(router, connector):

@@ -125,6 +125,7 @@ async def test_caller_fields_narrow_the_view_and_skip_registers(facade: Facade) 
     assert {endpoint(c.path) for c in facade.calls} == {
         "/zaken/api/v1/zaken",
         "/zaken/api/v1/rollen",
+        "/zaaksysteem2/zaken/api/v1",  # both zaaksystemen, zaken and rollen only
     }
     assert delivered_paths({"zaken": view["zaken"]}) == {
         "zaken.identificatie",

@@ -42,7 +42,11 @@ async def test_a_doel_in_full_names_grondslag_fields_filters_and_who_may_use_it(
     assert doel["verwerkingsactiviteit"].startswith("https://")
     assert doel["bronnen"] == ["brp", "zaken"]
     assert "zaken.zaaktype" in doel["velden"]
-    assert doel["filters"]["zaken"]["zaaktypen"] == ["ZT-BEZWAAR-WOZ"]
+    assert doel["filters"]["zaken"]["zaaktypen"] == [
+        "ZT-BEZWAAR-AANSLAG",
+        "ZT-BEZWAAR-WOZ",
+        "ZT-KWIJTSCHELDING",
+    ]
     assert "contactmomenten" not in doel["filters"]
     assert doel["toegang"] == [{"scope": "klantbeeld.belastingen"}]
     assert doel["brp"]["fields"] == [

@@ -36,9 +36,13 @@ async def test_the_main_person_gets_klant_zaken_contacts_bronnen_and_verwerking(
     view = response.json()
     assert set(view) == {"klant", "zaken", "contactmomenten", "bronnen", "verwerking"}
     assert view["klant"]["naam"]["volledigeNaam"] == "Saskia Johanna van den Berg"
+    # The same address in Klanten 1.0 and Klantinteracties is shown once.
     assert view["klant"]["emailadressen"] == [
-        {"adres": "s.vandenberg@example.nl", "bron": "openklant-klanten"}
-    ]
+        {"adres": "s.vandenberg@example.nl", "bron": "openklant2-klantinteracties",
+         "isStandaard": True},
+        {"adres": "saskia.vandenberg@werk.example.nl", "bron": "openklant2-klantinteracties",
+         "isStandaard": False},
+    ]  # fmt: skip
     startdata = [z["startdatum"] for z in view["zaken"]]
     assert startdata == sorted(startdata, reverse=True)
     datums = [c["datum"] for c in view["contactmomenten"]]
@@ -49,6 +53,10 @@ async def test_the_main_person_gets_klant_zaken_contacts_bronnen_and_verwerking(
         "openzaak-catalogi": "ok",
         "openklant-klanten": "ok",
         "openklant-contactmomenten": "ok",
+        "zaaksysteem2": "ok",
+        # Its zaken are above this doel's vertrouwelijkheid: no zaaktype to look up.
+        "zaaksysteem2-catalogi": "niet-gevraagd",
+        "openklant2-klantinteracties": "ok",
     }
     assert all(isinstance(b["duurMs"], int) and b["afgekapt"] is False for b in view["bronnen"])
     assert view["verwerking"]["doel"] == "kcc-algemene-vraag"
