@@ -50,6 +50,9 @@ class CatalogiResolver:
             maxsize=maxsize, ttl=ttl_seconds, timer=clock
         )
         self._in_flight: dict[str, asyncio.Task[CatalogiObject]] = {}
+        # For the cache hit rate metric: look-ups answered from the cache or not.
+        self.hits = 0
+        self.misses = 0
 
     async def zaaktype(self, url: str, ctx: CallContext) -> CatalogiObject:
         return await self.get(url, ctx)
@@ -60,7 +63,9 @@ class CatalogiResolver:
     async def get(self, url: str, ctx: CallContext) -> CatalogiObject:
         cached = self._cache.get(url)
         if cached is not None:
+            self.hits += 1
             return cached
+        self.misses += 1
         task = self._in_flight.get(url)
         if task is None:
             # The first caller's ctx signs the shared call; Catalogi reads are

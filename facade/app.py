@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from opentelemetry.sdk.trace import TracerProvider
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -18,8 +19,10 @@ from connectors.tracing import TRACER_NAME
 from facade import routes
 from facade.callers import CallerAuthenticator
 from facade.klantbeeld import KlantbeeldService
+from facade.metrics import Metrics, setup_metrics
 from facade.middleware import ApiHeaders, ErrorShield
 from facade.observability import AccessLog, install_redaction
+from facade.openapi import openapi
 from facade.problems import Problem, ProblemResponse, internal_error
 from facade.protocollering.setup import build_trail
 from facade.protocollering.trail import AuditTrail
@@ -46,13 +49,22 @@ def create_app(
     connector_tracer = tracer_provider.get_tracer(TRACER_NAME) if tracer_provider else None
     registers = build_registers(settings, client_factory, connector_tracer)
     trail = trail or build_trail(settings)
+    obs = settings.observability
+    meter_provider, metrics_registry = setup_metrics(
+        obs.metrics_exporter, obs.metrics_endpoint, obs.service_name
+    )
+    metrics = Metrics(meter_provider.get_meter("klantbeeld") if meter_provider else None)
+    metrics.observe_registers(registers)
     state = AppState(
         settings=settings,
         policies=policies,
         registers=registers,
         authenticator=CallerAuthenticator(settings.caller_auth),
-        service=KlantbeeldService(registers, total_budget_ms=settings.total_budget_ms),
+        service=KlantbeeldService(
+            registers, total_budget_ms=settings.total_budget_ms, metrics=metrics
+        ),
         trail=trail,
+        metrics=metrics,
     )
 
     @contextlib.asynccontextmanager
@@ -61,6 +73,8 @@ def create_app(
             yield
         finally:
             await registers.aclose()
+            if meter_provider is not None:
+                meter_provider.shutdown()
             await trail.sink.aclose()
 
     app = Starlette(
@@ -68,8 +82,14 @@ def create_app(
             Route("/api/v1/klantbeeld", routes.klantbeeld, methods=["POST"]),
             Route("/api/v1/doelen", routes.doelen, methods=["GET"]),
             Route("/api/v1/doelen/{doel_id}", routes.doel, methods=["GET"]),
+            Route("/api/v1/openapi.json", openapi, methods=["GET"]),
             Route("/healthz", routes.healthz, methods=["GET"]),
             Route("/readyz", routes.readyz, methods=["GET"]),
+            *(
+                [Route("/metrics", routes.prometheus(metrics_registry), methods=["GET"])]
+                if metrics_registry is not None
+                else []
+            ),
         ],
         exception_handlers={
             Problem: _problem_handler,
@@ -78,6 +98,22 @@ def create_app(
         },
         lifespan=lifespan,
     )
+    if settings.server.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.server.cors_origins),
+            allow_methods=["GET", "POST"],
+            allow_headers=[
+                "Authorization",
+                "Content-Type",
+                "X-Doelbinding",
+                "X-Verwerking",
+                "X-Gebruiker",
+                "traceparent",
+            ],
+            expose_headers=["API-Version"],
+            max_age=600,
+        )
     # NL API Design Rules: no trailing-slash redirects, a trailing slash is a 404.
     app.router.redirect_slashes = False
     app.state.facade = state

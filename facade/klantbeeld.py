@@ -24,6 +24,7 @@ from connectors.records import (
     PartijResult,
     ZakenResult,
 )
+from facade.metrics import Metrics
 from facade.registers import Register, Registers
 from facade.view import (
     Bron,
@@ -76,8 +77,10 @@ class KlantbeeldService:
         *,
         total_budget_ms: int,
         today: Callable[[], date] = date.today,
+        metrics: Metrics | None = None,
     ) -> None:
         self.registers = registers
+        self.metrics = metrics or Metrics()
         self.total_budget = total_budget_ms / 1000
         self.today = today
 
@@ -87,7 +90,12 @@ class KlantbeeldService:
         doel = plan.doel
 
         async def run(register: Register, call: Callable[[], Awaitable[Any]]) -> Outcome:
-            return await _run_source(register, call, budget_end)
+            outcome = await _run_source(register, call, budget_end)
+            self.metrics.source_duration.record(
+                outcome.duur_ms,
+                {"bron": register.naam, "soort": register.soort, "status": outcome.status},
+            )
+            return outcome
 
         brp_tasks = [
             asyncio.create_task(

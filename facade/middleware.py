@@ -18,7 +18,14 @@ log = logging.getLogger(__name__)
 
 
 class ApiHeaders:
-    """`API-Version` (NL API Design Rules) and `X-Content-Type-Options` on every response."""
+    """Headers the NL API Design Rules ask on every response.
+
+    `API-Version`; `X-Content-Type-Options`; frame denial (`X-Frame-Options`
+    and CSP `frame-ancestors`); `Cache-Control: no-store` unless a route set its
+    own (an API about persons caches nothing by default); HSTS when the
+    request came over TLS (directly, or per `X-Forwarded-Proto` from a trusted
+    proxy, which uvicorn's `proxy_headers` turns into the scheme).
+    """
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -31,8 +38,15 @@ class ApiHeaders:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
+                names = {name.lower() for name, _ in headers}
                 headers.append((b"api-version", API_VERSION.encode()))
                 headers.append((b"x-content-type-options", b"nosniff"))
+                headers.append((b"x-frame-options", b"DENY"))
+                headers.append((b"content-security-policy", b"frame-ancestors 'none'"))
+                if b"cache-control" not in names:
+                    headers.append((b"cache-control", b"no-store"))
+                if scope.get("scheme") == "https":
+                    headers.append((b"strict-transport-security", b"max-age=31536000"))
                 message = {**message, "headers": headers}
             await send(message)
 

@@ -84,6 +84,9 @@ class ObservabilitySettings:
     tracing_endpoint: str | None = None
     tracing_sample_ratio: float = 1.0
     service_name: str = "klantbeeld-facade"
+    # Metrics: "prometheus" (scraped at /metrics), "otlp" (pushed to metrics_endpoint), "none".
+    metrics_exporter: Literal["prometheus", "otlp", "none"] = "prometheus"
+    metrics_endpoint: str | None = None
 
     def problems(self) -> list[str]:
         """What is wrong, as `key: reason` lines (the settings loader adds the file)."""
@@ -99,6 +102,10 @@ class ObservabilitySettings:
         ratio = self.tracing_sample_ratio
         if isinstance(ratio, bool) or not isinstance(ratio, int | float) or not 0 <= ratio <= 1:
             found.append("tracing_sample_ratio: must be a number from 0 to 1")
+        if self.metrics_exporter not in ("prometheus", "otlp", "none"):
+            found.append("metrics_exporter: must be 'prometheus', 'otlp' or 'none'")
+        if self.metrics_exporter == "otlp" and not self.metrics_endpoint:
+            found.append("metrics_endpoint: required when metrics_exporter is 'otlp'")
         if not self.service_name:
             found.append("service_name: must not be empty")
         return found

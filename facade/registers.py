@@ -53,6 +53,7 @@ class Registers:
     klanten: list[tuple[Register, KlantenConnector]] = field(default_factory=list)
     contactmomenten: list[tuple[Register, ContactmomentenConnector]] = field(default_factory=list)
     klantinteracties: list[tuple[Register, KlantinteractiesConnector]] = field(default_factory=list)
+    catalogi_resolver: CatalogiResolver | None = None
 
     async def aclose(self) -> None:
         clients = {id(r.upstream.client): r.upstream.client for r in self.all}
@@ -84,7 +85,7 @@ def build_registers(
     # A Catalogi lookup gets the catalogi register's own deadline, so a slow
     # Catalogi costs the zaaktype and status fields, not the zaken themselves.
     catalogi_deadlines = [r.settings.deadline_ms for r in registers.all if r.soort == "catalogi"]
-    catalogi = CatalogiResolver(
+    catalogi = registers.catalogi_resolver = CatalogiResolver(
         [r.upstream for r in registers.all if r.soort in ("catalogi", "zaken")],
         timeout_seconds=min(catalogi_deadlines, default=1000) / 1000,
     )

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import logging
+import time
 from datetime import UTC, datetime
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from connectors.breaker import BreakerState
 from connectors.context import CallContext
 from connectors.tracing import propagate_as
 from facade.bsn import passes_elfproef
 from facade.callers import Caller
-from facade.problems import API_VERSION, Problem, unavailable
+from facade.metrics import doel_label
+from facade.problems import API_VERSION, Problem, unauthorized, unavailable
 from facade.protocollering.sink import SinkError
 from facade.protocollering.trail import Processing
 from facade.state import AppState
@@ -37,6 +40,7 @@ class ViewResponse(JSONResponse):
 async def klantbeeld(request: Request) -> Response:
     """One klantbeeld; every authenticated request is recorded before it is answered."""
     state: AppState = request.app.state.facade
+    _refuse_token_in_url(request)
     caller = await state.authenticator.authenticate(request.headers.get("authorization"))
     client_id = _never_a_bsn(caller.client_id, state)
     processing = state.trail.start(request.headers, client_id=client_id)
@@ -45,18 +49,34 @@ async def klantbeeld(request: Request) -> Response:
         subject=_never_a_bsn(caller.subject, state),
         issuer=caller.issuer,
     )
+    started = time.perf_counter()
+    outcome, status = "ok", 200
     try:
-        response = await _klantbeeld(request, state, caller, processing)
+        try:
+            response = await _klantbeeld(request, state, caller, processing)
+        except Problem as problem:
+            processing.failed("Problem", problem.code)
+            await _confirm(state, processing, problem.status)
+            raise
+        except Exception as exc:
+            outcome, status = "interne-fout", 500
+            processing.failed(type(exc).__name__, "interne-fout")
+            await _confirm(state, processing, 500)
+            raise
+        await _confirm(state, processing, response.status_code)
+        return response
     except Problem as problem:
-        processing.failed("Problem", problem.code)
-        await _confirm(processing, problem.status)
+        outcome, status = problem.code, problem.status
         raise
-    except Exception as exc:
-        processing.failed(type(exc).__name__, "interne-fout")
-        await _confirm(processing, 500)
-        raise
-    await _confirm(processing, response.status_code)
-    return response
+    finally:
+        doel = doel_label(
+            request.headers.get("x-doelbinding"), lambda d: d in state.policies.doelen
+        )
+        labels = {"doel": doel, "uitkomst": outcome, "status": status}
+        state.metrics.requests.add(1, labels)
+        state.metrics.request_duration.record(
+            (time.perf_counter() - started) * 1000, {"doel": doel}
+        )
 
 
 async def _klantbeeld(
@@ -120,11 +140,19 @@ async def _answer(
     return ViewResponse(view)
 
 
-async def _confirm(processing: Processing, http_status: int) -> None:
+async def _confirm(state: AppState, processing: Processing, http_status: int) -> None:
     """No answer without its record: a sink that does not confirm makes it a 503."""
+    started = time.perf_counter()
+    sink = state.trail.sink.name
     try:
         await processing.finish(http_status)
+        state.metrics.audit_duration.record(
+            (time.perf_counter() - started) * 1000, {"sink": sink, "resultaat": "bevestigd"}
+        )
     except SinkError as exc:
+        state.metrics.audit_duration.record(
+            (time.perf_counter() - started) * 1000, {"sink": sink, "resultaat": "mislukt"}
+        )
         log.error("protocollering not confirmed", extra={"error": str(exc)})
         raise unavailable(
             "protocollering-onbeschikbaar",
@@ -132,6 +160,14 @@ async def _confirm(processing: Processing, http_status: int) -> None:
             "Probeer het later opnieuw.",
             retry_after=5,
         ) from None
+
+
+def _refuse_token_in_url(request: Request) -> None:
+    # A token in a URL ends up in proxy and browser logs: only the header counts.
+    if {"access_token", "token", "jwt"} & set(request.query_params):
+        raise unauthorized(
+            "Een token in de URL wordt niet geaccepteerd; gebruik de Authorization-header."
+        )
 
 
 def _never_a_bsn(value: str, state: AppState) -> str:
@@ -168,7 +204,13 @@ async def readyz(request: Request) -> Response:
     Cheap, and never calls a register with personal data.
     """
     state: AppState = request.app.state.facade
-    checks = {"configuratie": True, "protocollering": await state.trail.sink.ready()}
+    breakers = [r.upstream.breaker.state for r in state.registers.all]
+    checks = {
+        "configuratie": True,
+        "protocollering": await state.trail.sink.ready(),
+        # One dead register costs its section; all of them dead, the whole view.
+        "registers": not breakers or any(b is not BreakerState.OPEN for b in breakers),
+    }
     ready = all(checks.values())
     return JSONResponse(
         {"status": "ok" if ready else "niet-gereed", "controles": checks},
@@ -200,3 +242,13 @@ def _call_context(caller: Caller, verzoek: KlantbeeldRequest) -> CallContext:
         gebruiker_weergave=verzoek.gebruiker or caller.subject,
         verwerking=verzoek.verwerking,
     )
+
+
+def prometheus(registry: object) -> Any:
+    """`/metrics` for Prometheus: the façade's own registry, no personal data in any label."""
+    from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+    async def metrics(request: Request) -> Response:
+        return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)  # type: ignore[arg-type]
+
+    return metrics

@@ -87,6 +87,8 @@ class ServerSettings:
     port: int = 8080
     max_body_bytes: int = 8192
     max_in_flight: int = 64
+    # Browser origins that may call the API (CORS); empty: none.
+    cors_origins: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -257,12 +259,23 @@ class _Reader:
             mode = "demo"
         self.mode = mode
 
-        server_raw = self.table(data, "server", {"host", "port", "max_body_bytes", "max_in_flight"})
+        server_raw = self.table(
+            data, "server", {"host", "port", "max_body_bytes", "max_in_flight", "cors_origins"}
+        )
+        origins = server_raw.get("cors_origins", [])
+        if not isinstance(origins, list) or not all(
+            isinstance(o, str) and o.startswith(("http://", "https://")) for o in origins
+        ):
+            self.problem(
+                "server.cors_origins", "must be a list of origins like https://kcc.example.nl"
+            )
+            origins = []
         server = ServerSettings(
             host=self.get(server_raw, "server.", "host", str, "127.0.0.1"),
             port=self.get(server_raw, "server.", "port", int, 8080),
             max_body_bytes=self.positive(server_raw, "server.", "max_body_bytes", 8192),
             max_in_flight=self.positive(server_raw, "server.", "max_in_flight", 64),
+            cors_origins=tuple(origins),
         )
         demo_raw = self.table(
             data, "demo", {"registers", "registers_host", "registers_port", "latency"}

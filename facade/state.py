@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from facade.callers import CallerAuthenticator
 from facade.klantbeeld import KlantbeeldService
+from facade.metrics import Metrics
 from facade.protocollering.trail import AuditTrail
 from facade.registers import Registers
 from facade.settings import Settings
@@ -20,4 +21,5 @@ class AppState:
     authenticator: CallerAuthenticator
     service: KlantbeeldService
     trail: AuditTrail
+    metrics: Metrics
     in_flight: int = 0
