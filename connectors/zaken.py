@@ -23,23 +23,19 @@ from connectors.catalogi import CatalogiResolver
 from connectors.context import CallContext
 from connectors.errors import UpstreamError, first_upstream_error
 from connectors.http import Upstream
-from connectors.records import Zaak, ZaakStatus, Zaaktype, ZakenResult
+from connectors.records import (
+    VERTROUWELIJKHEIDAANDUIDINGEN,
+    Zaak,
+    ZaakStatus,
+    Zaaktype,
+    ZakenResult,
+)
 
 # Open Zaak answers 412 without it and 406 to any other spelling.
 ACCEPT_CRS = {"Accept-Crs": "EPSG:4326"}
 # Parents listed explicitly: `status.statustype` alone expands nothing.
 EXPAND = "zaaktype,status,status.statustype"
 
-VERTROUWELIJKHEIDAANDUIDINGEN = (
-    "openbaar",
-    "beperkt_openbaar",
-    "intern",
-    "zaakvertrouwelijk",
-    "vertrouwelijk",
-    "confidentieel",
-    "geheim",
-    "zeer_geheim",
-)
 
 Resolve = Literal["follow-up", "expand"]
 RawZaak = dict[str, Any]

@@ -11,16 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 # Ordered from least to most confidential (Zaken API enum, in this order).
-VERTROUWELIJKHEIDAANDUIDINGEN = (
-    "openbaar",
-    "beperkt_openbaar",
-    "intern",
-    "zaakvertrouwelijk",
-    "vertrouwelijk",
-    "confidentieel",
-    "geheim",
-    "zeer_geheim",
-)
 
 # The register kinds a doel may call. Catalogi is called on behalf of zaken.
 BRON_SOORTEN = ("brp", "zaken", "klanten", "contactmomenten", "klantinteracties")

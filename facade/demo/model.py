@@ -19,17 +19,6 @@ _NAMESPACE = uuid.UUID("6f1c2b7e-5d0a-4c1e-9a47-3b2d8e6f9c10")
 
 BRONORGANISATIE = "002220647"  # a fictional municipality's RSIN (passes the 11-proef)
 
-VERTROUWELIJKHEIDAANDUIDINGEN: tuple[str, ...] = (
-    "openbaar",
-    "beperkt_openbaar",
-    "intern",
-    "zaakvertrouwelijk",
-    "vertrouwelijk",
-    "confidentieel",
-    "geheim",
-    "zeer_geheim",
-)
-
 
 def stable_uuid(*parts: str) -> str:
     return str(uuid.uuid5(_NAMESPACE, "/".join(parts)))
