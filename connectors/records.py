@@ -13,6 +13,18 @@ from typing import Any, NotRequired, TypedDict
 
 from connectors.errors import UpstreamError
 
+# The Zaken API's vertrouwelijkheidaanduiding, least to most confidential.
+VERTROUWELIJKHEIDAANDUIDINGEN: tuple[str, ...] = (
+    "openbaar",
+    "beperkt_openbaar",
+    "intern",
+    "zaakvertrouwelijk",
+    "vertrouwelijk",
+    "confidentieel",
+    "geheim",
+    "zeer_geheim",
+)
+
 
 class Zaaktype(TypedDict):
     url: str

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from connectors.records import VERTROUWELIJKHEIDAANDUIDINGEN
 from policies import viewpaths
 from policies.access import AccessRule
 from policies.model import (
     BRON_SOORTEN,
     ROLLEN,
-    VERTROUWELIJKHEIDAANDUIDINGEN,
     ContactFilters,
     Doel,
     KlantFilters,

@@ -27,9 +27,10 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from connectors.records import VERTROUWELIJKHEIDAANDUIDINGEN
 from facade.demo.catalogi import render_roltype, render_statustype, render_zaaktype
 from facade.demo.endpoint import Register
-from facade.demo.model import VERTROUWELIJKHEIDAANDUIDINGEN, DemoData, Rol, Status, Zaak
+from facade.demo.model import DemoData, Rol, Status, Zaak
 from facade.demo.urls import Linker
 from facade.demo.zaaksystemen import ZAAKSYSTEEM1, Zaaksysteem
 from facade.demo.zgw import (

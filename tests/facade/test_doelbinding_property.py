@@ -21,13 +21,13 @@ import respx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from connectors.records import VERTROUWELIJKHEIDAANDUIDINGEN
 from facade.app import create_app
 from facade.protocollering.setup import build_trail
 from policies.access import AccessRule
 from policies.filters import contact_allowed, zaak_allowed
 from policies.loader import PolicySet
 from policies.model import (
-    VERTROUWELIJKHEIDAANDUIDINGEN,
     ContactFilters,
     Doel,
     KlantFilters,
