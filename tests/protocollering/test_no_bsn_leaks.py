@@ -39,7 +39,18 @@ LOGGERS = ["", "httpx", "httpcore", "facade", "connectors", "uvicorn", "aiohttp"
 async def test_a_full_demo_run_leaks_no_bsn_outside_the_answers(
     caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    setup_logging(ObservabilitySettings(log_level="DEBUG", log_format="json"))
+    handler = setup_logging(ObservabilitySettings(log_level="DEBUG", log_format="json"))
+    try:
+        await _run_and_check(caplog, capsys)
+    finally:
+        # The handler writes to the stderr pytest captured for this test only.
+        logging.getLogger().removeHandler(handler)
+        logging.getLogger().setLevel(logging.WARNING)
+
+
+async def _run_and_check(
+    caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
+) -> None:
     for name in LOGGERS:
         caplog.set_level(logging.DEBUG, logger=name)
     exporter = InMemorySpanExporter()
