@@ -1,0 +1,14 @@
+"""A consumer needs no conftest: installing klantbeeld-facade registers the fixtures
+(entry point `pytest11: klantbeeld`). This one only keeps this folder working in a
+virtualenv installed before that entry point existed (re-run `pip install -e .`)."""
+
+from __future__ import annotations
+
+import pytest
+
+import facade.testkit_plugin
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if not config.pluginmanager.is_registered(facade.testkit_plugin):
+        config.pluginmanager.register(facade.testkit_plugin, "facade.testkit_plugin")
