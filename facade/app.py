@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from datetime import date
 
 from opentelemetry.sdk.trace import TracerProvider
 from starlette.applications import Starlette
@@ -41,6 +42,7 @@ def create_app(
     client_factory: ClientFactory = default_client,
     trail: AuditTrail | None = None,
     tracer_provider: TracerProvider | None = None,
+    today: Callable[[], date] = date.today,
 ) -> ASGIApp:
     """The façade. `tracer_provider` is the operators' tracing (none: no-op)."""
     # Before anything can log: no query string (with its BSN) in any log line.
@@ -61,7 +63,7 @@ def create_app(
         registers=registers,
         authenticator=CallerAuthenticator(settings.caller_auth),
         service=KlantbeeldService(
-            registers, total_budget_ms=settings.total_budget_ms, metrics=metrics
+            registers, total_budget_ms=settings.total_budget_ms, metrics=metrics, today=today
         ),
         trail=trail,
         metrics=metrics,

@@ -7,6 +7,7 @@ import asyncio
 import time
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ from facade.settings import RegisterSettings, Settings, load_settings
 CONFIG = Path(__file__).resolve().parents[1] / "config"
 DEMO_KEY = (CONFIG / "demo" / "demo-caller-key.pem").read_bytes()
 REGISTERS = "http://registers"
+DEMO_TODAY = date(2026, 11, 23)
 
 
 @dataclass
@@ -156,6 +158,9 @@ async def make_facade(
         client_factory=client_factory,
         trail=build_trail(settings, sink),
         tracer_provider=tracer_provider,
+        # The demo data has fixed dates: a fixed "today" keeps the doel's time
+        # windows (closed within 90 days, …) giving the same views every day.
+        today=lambda: DEMO_TODAY,
     )
     async with httpx.AsyncClient(
         transport=httpx.ASGITransport(app=app), base_url="http://facade"
