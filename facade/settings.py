@@ -366,7 +366,8 @@ class _Reader:
         key_id = self.get(raw, p, "key_id", str)
         secret = self.secret(raw, p, "key")
         if not key_id or not secret:
-            self.problem(p + "key_id", "a pseudonym key (key_id and key_env) is required")
+            if not any(f": {p}key_env:" in problem for problem in self.problems):
+                self.problem(p + "key_id", "a pseudonym key (key_id and key_env) is required")
             return None
         if len(secret.encode()) < 32:
             self.problem(p + "key", "a pseudonym key needs at least 32 bytes")
@@ -586,6 +587,7 @@ class _Reader:
         )
         required = {"api-key": ("key",), "zgw-jwt": ("client_id", "secret"), "token": ("token",)}
         for name in required.get(kind, ()):
-            if not getattr(auth, name):
+            already = any(f": {p}{name}_env:" in problem for problem in self.problems)
+            if not getattr(auth, name) and not already:
                 self.problem(p + name, f"is required for auth type {kind}")
         return auth
