@@ -22,11 +22,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, NoReturn
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import aiohttp
 import httpx
 from opentelemetry.trace import Tracer
+from yarl import URL
 
 from connectors import budget
 from connectors.auth import NoAuth, UpstreamAuth
@@ -84,6 +85,49 @@ class Page:
     afgekapt: bool = False
 
 
+class _FastRequest:
+    """A request for the direct aiohttp path: what httpx would have sent, byte for byte.
+
+    Duck-types the parts of `httpx.Request` that the span, the trace context and
+    single flight read: `method`, `url` (host, port, scheme, path) and `headers`
+    (lower-case names, as httpx hands them to aiohttp).
+    """
+
+    __slots__ = ("content", "headers", "method", "url")
+
+    def __init__(
+        self, method: str, url: URL, headers: dict[str, str], content: bytes | None
+    ) -> None:
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.content = content
+
+
+# URLs the fast path builds itself: exactly those httpx leaves as they are
+# (lower-case host, no default port, no dot segments, valid escapes only).
+# Anything else goes through httpx, so the URL on the wire never differs.
+_PLAIN_URL = re.compile(
+    r"^(https?)://([a-z0-9.\-]+)(?::([0-9]{1,5}))?"
+    r"((?:/(?:[A-Za-z0-9\-_~!$&'()*+,;=:@]|%[0-9A-Fa-f]{2})*)+)"
+    r"(\?(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9A-Fa-f]{2})*)?$"
+)
+_DOT_SEGMENT = re.compile(r"/\.\.?(?:/|$|\?)")
+_DEFAULT_PORT = {"http": "80", "https": "443"}
+_FAST_CHUNK = 16 * 1024
+
+
+def _query_value(value: Any) -> str:
+    # httpx's primitive_value_to_str.
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if value is None:
+        return ""
+    return str(value)
+
+
 @dataclass
 class _SharedCall:
     task: asyncio.Task[Any]
@@ -117,6 +161,11 @@ class Upstream:
         self._in_flight: dict[tuple[str, ...], _SharedCall] = {}
         parts = urlsplit(self.base_url)
         self._origin = (parts.scheme, parts.netloc)
+        # The aiohttp transport under `client`, when requests may skip httpx.
+        self._aiohttp_transport: Any = None
+        self._fast_checked = False
+        self._timeout_key: Any = None
+        self._aiohttp_timeout: aiohttp.ClientTimeout | None = None
 
     def url(self, path: str) -> str:
         """An absolute URL for a path under the base (`/zaken`) or an absolute URL as is."""
@@ -181,15 +230,122 @@ class Upstream:
         if body is not None:
             content = json.dumps(body).encode()
             all_headers["Content-Type"] = "application/json; charset=utf-8"
-        request = self.client.build_request(
-            method, url, params=params, headers=all_headers, content=content
-        )
+        request: httpx.Request | _FastRequest | None = None
+        if self._fast_transport() is not None:
+            request = self._fast_request(method, url, params, all_headers, content)
+        if request is None:
+            request = self.client.build_request(
+                method, url, params=params, headers=all_headers, content=content
+            )
         retryable = method == "GET" if idempotent is None else idempotent
         if method != "GET":
             return await self._resilient(request, retryable)
         return await self._single_flight(request, retryable)
 
-    async def _single_flight(self, request: httpx.Request, retryable: bool) -> Any:
+    def _fast_transport(self) -> Any:
+        """The client's aiohttp transport when a request may go to it directly, else None.
+
+        Only for a client whose `send` would add nothing of its own: no auth, no
+        event hooks, no cookies, no redirects, no mounts (as `make_http_client`
+        builds it). Tests that inject respx or ASGI transports keep httpx.
+        """
+        client = self.client
+        if not self._fast_checked:
+            self._fast_checked = True
+            try:
+                from httpx_aiohttp import AiohttpTransport
+            except ImportError:  # pragma: no cover - a dependency
+                return None
+            transport = getattr(client, "_transport", None)
+            if (
+                type(transport) is AiohttpTransport
+                and not getattr(client, "_mounts", None)
+                and transport.proxy is None
+                and transport.uds is None
+            ):
+                self._aiohttp_transport = transport
+        transport = self._aiohttp_transport
+        if (
+            transport is None
+            or client.is_closed
+            or client.auth is not None
+            or client.follow_redirects
+            or client.event_hooks["request"]
+            or client.event_hooks["response"]
+            or client.cookies
+        ):
+            return None
+        return transport
+
+    def _fast_request(
+        self,
+        method: str,
+        url: str,
+        params: Params | None,
+        headers: dict[str, str | bytes],
+        content: bytes | None,
+    ) -> _FastRequest | None:
+        """The request httpx would build, or None where only httpx knows for sure."""
+        match = _PLAIN_URL.match(url)
+        if match is None or _DOT_SEGMENT.search(url):
+            return None
+        scheme, host, port, _path, query = match.groups()
+        if port is not None and (port == _DEFAULT_PORT[scheme] or int(port) > 65535):
+            return None
+        if params:
+            if query is not None:
+                return None
+            items: list[tuple[str, str]] = []
+            for key, value in params.items():
+                if isinstance(value, list | tuple):
+                    items.extend((str(key), _query_value(v)) for v in value)
+                else:
+                    items.append((str(key), _query_value(value)))
+            url = f"{url}?{urlencode(items)}"
+        # As httpx: Host first, the client's defaults not overridden, the
+        # request's own headers (names lower-cased, as aiohttp receives them).
+        own: dict[str, str] = {}
+        for name, value in headers.items():
+            lowered = name.lower()
+            if lowered in own:
+                return None  # httpx would join them; rare, leave it to httpx
+            if isinstance(value, bytes):
+                try:
+                    own[lowered] = value.decode("ascii")
+                except UnicodeDecodeError:
+                    try:
+                        own[lowered] = value.decode("utf-8")
+                    except UnicodeDecodeError:
+                        return None
+            elif value.isascii():
+                own[lowered] = value
+            else:
+                return None  # httpx refuses it; let it say so
+        merged: dict[str, str] = {"host": host if port is None else f"{host}:{port}"}
+        if "host" in own:
+            return None
+        for name, value in self.client.headers.items():
+            if name not in own:
+                merged[name] = value
+        merged.update(own)
+        if "content-length" not in merged and "transfer-encoding" not in merged:
+            if content:
+                merged["content-length"] = str(len(content))
+            elif method in ("POST", "PUT", "PATCH"):
+                merged = {"host": merged.pop("host"), "content-length": "0", **merged}
+        return _FastRequest(method, URL(url), merged, content or None)
+
+    def _client_timeout(self) -> aiohttp.ClientTimeout:
+        # As httpx-aiohttp maps the client's httpx timeout for each request.
+        timeout = self.client.timeout
+        if self._timeout_key is not timeout or self._aiohttp_timeout is None:
+            self._timeout_key = timeout
+            self._aiohttp_timeout = aiohttp.ClientTimeout(
+                sock_connect=timeout.connect, sock_read=timeout.read, connect=timeout.pool
+            )
+        return self._aiohttp_timeout
+
+    async def _single_flight(self, request: httpx.Request | _FastRequest, retryable: bool) -> Any:
         """One upstream call for identical concurrent GETs (same URL, same credentials).
 
         The key includes the Authorization header: only the same user's identical
@@ -225,7 +381,7 @@ class Upstream:
         if not shared.task.cancelled():
             shared.task.exception()  # retrieved: no "never retrieved" warning
 
-    async def _resilient(self, request: httpx.Request, retryable: bool) -> Any:
+    async def _resilient(self, request: httpx.Request | _FastRequest, retryable: bool) -> Any:
         """Breaker first; then one retry of a retryable failure when the budget allows it."""
         loop = asyncio.get_running_loop()
         for attempt in (1, 2):
@@ -249,7 +405,9 @@ class Upstream:
             return result
         raise AssertionError("unreachable")
 
-    async def _send_once(self, request: httpx.Request) -> Any:
+    async def _send_once(self, request: httpx.Request | _FastRequest) -> Any:
+        if isinstance(request, _FastRequest):
+            return await self._send_fast(request)
         with upstream_span(self.tracer, self.naam, request) as span:
             # From inside the child span: the register sees this call as its parent.
             inject_trace_context(request)
@@ -263,7 +421,60 @@ class Upstream:
                 raw = await self._read_capped(response)
             finally:
                 await response.aclose()
-            return self._decode(response, raw)
+            return self._decode(response.status_code, response.headers, raw)
+
+    async def _send_fast(self, request: _FastRequest) -> Any:
+        """`_send_once` straight on the transport's aiohttp session, httpx skipped."""
+        transport = self._aiohttp_transport
+        if not isinstance(transport.client, aiohttp.ClientSession):
+            transport.client = transport.get_client()  # as the transport itself does
+        session: aiohttp.ClientSession = transport.client
+        span_request: Any = request
+        with upstream_span(self.tracer, self.naam, span_request) as span:
+            inject_trace_context(span_request)
+            try:
+                response = await session.request(
+                    request.method,
+                    request.url,
+                    headers=request.headers,
+                    data=request.content,
+                    allow_redirects=False,
+                    auto_decompress=True,  # httpx decodes gzip and deflate itself
+                    timeout=self._client_timeout(),
+                )
+            except aiohttp.ClientError as exc:
+                error = _aiohttp_error(exc, "Het register is niet bereikbaar.")
+                if error is None:
+                    raise
+                raise error from None
+            try:
+                record_status(span, response.status)
+                raw = await self._read_capped_fast(response)
+            finally:
+                response.release()
+                await response.wait_for_close()
+            return self._decode(response.status, response.headers, raw)
+
+    async def _read_capped_fast(self, response: aiohttp.ClientResponse) -> bytes:
+        declared = response.headers.get("content-length")
+        if declared and declared.isdigit() and int(declared) > self.max_response_bytes:
+            raise UpstreamError("Het antwoord van het register was te groot.", code="te-groot")
+        chunks: list[bytes] = []
+        size = 0
+        try:
+            async for chunk in response.content.iter_chunked(_FAST_CHUNK):
+                size += len(chunk)
+                if size > self.max_response_bytes:
+                    raise UpstreamError(
+                        "Het antwoord van het register was te groot.", code="te-groot"
+                    )
+                chunks.append(chunk)
+        except aiohttp.ClientError as exc:
+            error = _aiohttp_error(exc, "De verbinding met het register brak af.")
+            if error is None:
+                raise
+            raise error from None
+        return b"".join(chunks)
 
     async def paginate(
         self,
@@ -343,9 +554,8 @@ class Upstream:
             raise _transport_error(exc, "De verbinding met het register brak af.") from None
         return b"".join(chunks)
 
-    def _decode(self, response: httpx.Response, raw: bytes) -> Any:
-        status = response.status_code
-        content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
+    def _decode(self, status: int, headers: Mapping[str, str], raw: bytes) -> Any:
+        content_type = headers.get("content-type", "").split(";")[0].strip().lower()
         body: Any = None
         if content_type in JSON_TYPES:
             try:
@@ -363,7 +573,7 @@ class Upstream:
         if 200 <= status < 300:
             return body
         error = _status_error(status, body)
-        error.retry_after = _retry_after(response.headers.get("retry-after"))
+        error.retry_after = _retry_after(headers.get("retry-after"))
         raise error
 
 
@@ -419,6 +629,24 @@ def _transport_error(exc: httpx.HTTPError, title: str) -> UpstreamError:
     if isinstance(exc, httpx.TimeoutException) and _really_timed_out(exc):
         return UpstreamTimeout()
     return UpstreamError(title, code="verbinding", retryable=True)
+
+
+def _aiohttp_error(exc: aiohttp.ClientError, title: str) -> UpstreamError | None:
+    """What `_transport_error` makes of this aiohttp error after httpx-aiohttp mapped it.
+
+    None where httpx-aiohttp would not map it either (it then propagates as is).
+    """
+    from httpx_aiohttp.transport import AIOHTTP_EXC_MAP
+
+    mapped: type[httpx.HTTPError] | None = None
+    for from_exc, to_exc in AIOHTTP_EXC_MAP.items():
+        if isinstance(exc, from_exc) and (mapped is None or issubclass(to_exc, mapped)):
+            mapped = to_exc
+    if mapped is None:
+        return None
+    wrapped = mapped("")
+    wrapped.__cause__ = exc
+    return _transport_error(wrapped, title)
 
 
 def _really_timed_out(exc: httpx.TimeoutException) -> bool:
