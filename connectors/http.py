@@ -17,7 +17,7 @@ import json
 import random
 import re
 import ssl
-from collections.abc import AsyncGenerator, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -456,25 +456,16 @@ class Upstream:
             return self._decode(response.status, response.headers, raw)
 
     async def _read_capped_fast(self, response: aiohttp.ClientResponse) -> bytes:
-        declared = response.headers.get("content-length")
-        if declared and declared.isdigit() and int(declared) > self.max_response_bytes:
-            raise UpstreamError("Het antwoord van het register was te groot.", code="te-groot")
-        chunks: list[bytes] = []
-        size = 0
         try:
-            async for chunk in response.content.iter_chunked(_FAST_CHUNK):
-                size += len(chunk)
-                if size > self.max_response_bytes:
-                    raise UpstreamError(
-                        "Het antwoord van het register was te groot.", code="te-groot"
-                    )
-                chunks.append(chunk)
+            return await self._capped(
+                response.headers.get("content-length"),
+                response.content.iter_chunked(_FAST_CHUNK),
+            )
         except aiohttp.ClientError as exc:
             error = _aiohttp_error(exc, "De verbinding met het register brak af.")
             if error is None:
                 raise
             raise error from None
-        return b"".join(chunks)
 
     async def paginate(
         self,
@@ -537,22 +528,25 @@ class Upstream:
             raise UpstreamError("Het register verwees naar een andere server.", code="vreemde-url")
 
     async def _read_capped(self, response: httpx.Response) -> bytes:
-        declared = response.headers.get("content-length")
-        if declared and declared.isdigit() and int(declared) > self.max_response_bytes:
-            raise UpstreamError("Het antwoord van het register was te groot.", code="te-groot")
-        chunks: list[bytes] = []
-        size = 0
         try:
-            async for chunk in response.aiter_bytes():
-                size += len(chunk)
-                if size > self.max_response_bytes:
-                    raise UpstreamError(
-                        "Het antwoord van het register was te groot.", code="te-groot"
-                    )
-                chunks.append(chunk)
+            return await self._capped(
+                response.headers.get("content-length"), response.aiter_bytes()
+            )
         except httpx.HTTPError as exc:
             raise _transport_error(exc, "De verbinding met het register brak af.") from None
-        return b"".join(chunks)
+
+    async def _capped(self, declared: str | None, chunks: AsyncIterator[bytes]) -> bytes:
+        """The body, read as a stream and given up at `max_response_bytes`, whichever client."""
+        if declared and declared.isdigit() and int(declared) > self.max_response_bytes:
+            raise UpstreamError("Het antwoord van het register was te groot.", code="te-groot")
+        collected: list[bytes] = []
+        size = 0
+        async for chunk in chunks:
+            size += len(chunk)
+            if size > self.max_response_bytes:
+                raise UpstreamError("Het antwoord van het register was te groot.", code="te-groot")
+            collected.append(chunk)
+        return b"".join(collected)
 
     def _decode(self, status: int, headers: Mapping[str, str], raw: bytes) -> Any:
         content_type = headers.get("content-type", "").split(";")[0].strip().lower()
