@@ -50,20 +50,10 @@ async def klantbeeld(request: Request) -> Response:
         issuer=caller.issuer,
     )
     started = time.perf_counter()
-    outcome, status = "ok", 200
+    outcome, status = "interne-fout", 500
     try:
-        try:
-            response = await _klantbeeld(request, state, caller, processing)
-        except Problem as problem:
-            processing.failed("Problem", problem.code)
-            await _confirm(state, processing, problem.status)
-            raise
-        except Exception as exc:
-            outcome, status = "interne-fout", 500
-            processing.failed(type(exc).__name__, "interne-fout")
-            await _confirm(state, processing, 500)
-            raise
-        await _confirm(state, processing, response.status_code)
+        response = await _recorded(request, state, caller, processing)
+        outcome, status = "ok", response.status_code
         return response
     except Problem as problem:
         outcome, status = problem.code, problem.status
@@ -77,6 +67,24 @@ async def klantbeeld(request: Request) -> Response:
         state.metrics.request_duration.record(
             (time.perf_counter() - started) * 1000, {"doel": doel}
         )
+
+
+async def _recorded(
+    request: Request, state: AppState, caller: Caller, processing: Processing
+) -> Response:
+    """The klantbeeld, answered only once its record is confirmed, whatever the outcome."""
+    try:
+        response = await _klantbeeld(request, state, caller, processing)
+    except Problem as problem:
+        processing.failed("Problem", problem.code)
+        await _confirm(state, processing, problem.status)
+        raise
+    except Exception as exc:
+        processing.failed(type(exc).__name__, "interne-fout")
+        await _confirm(state, processing, 500)
+        raise
+    await _confirm(state, processing, response.status_code)
+    return response
 
 
 async def _klantbeeld(
