@@ -47,6 +47,7 @@ from typing import Any
 from bench.facade_process import FacadeProcess
 from bench.profiles import PROFILES
 from bench.scenario import DOEL_ID, ROOT, SIZES, caller_token, model
+from facade.sources import KINDS
 
 LATENCY_PROFILES = ("issue", "observed")
 THROUGHPUT_PROFILE = "zero"
@@ -190,7 +191,7 @@ def brp_fields(config_dir: Path) -> list[str]:
     from policies.loader import load_policies
     from policies.plan import make_plan
 
-    policies = load_policies(config_dir / "doelen", config_dir / "toegang.toml")
+    policies = load_policies(config_dir / "doelen", config_dir / "toegang.toml", KINDS)
     plan = make_plan(policies.doelen[DOEL_ID])
     return requestable_fields([*plan.brp_fields, KEY_FIELD])
 

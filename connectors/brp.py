@@ -14,14 +14,18 @@ refused (`andere-persoon`), so one person's data can never pass as another's.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 from connectors.context import CallContext
 from connectors.errors import UpstreamError
 from connectors.http import Upstream
 from connectors.records import Persoon
+from vocabulary.identifiers import BURGERSERVICENUMMER
+from vocabulary.kinds import Contribution, Filters, SourceKind, SourceQuery, Wiring
+from vocabulary.paths import minimal
+from vocabulary.records import KLANT_CONTACTGEGEVENS
 
 # The BRP adds these itself whenever they apply; asking for them is a 400.
 AUTOMATIC_FIELDS = frozenset(
@@ -126,3 +130,82 @@ def _the_persoon(answer: Any, bsn: str) -> Persoon | None:
         # cannot be shown to be the one asked. And never quote either BSN.
         raise UpstreamError("De BRP gaf niet de gevraagde persoon terug.", code="andere-persoon")
     return persoon
+
+
+# The most `fields` one BRP request may carry (the BRP answers 400 above it).
+MAX_FIELDS = 130
+
+# BRP field names that return the address only when it lies in the Netherlands.
+_DOMESTIC_ONLY = {
+    "verblijfplaats": "verblijfplaatsBinnenland",
+    "adressering": "adresseringBinnenland",
+}
+
+
+def fields_for(velden: Iterable[str], klant_filters: Filters) -> tuple[str, ...]:
+    """The BRP `fields` for these `klant.…` view paths: never the automatic ones.
+
+    A doel that may only see a domestic address (`alleenBinnenlandsAdres`) asks
+    for the `…Binnenland` variants, so the BRP itself leaves a foreign one out.
+    """
+    domestic_only = bool(klant_filters.get("alleenBinnenlandsAdres"))
+    fields: list[str] = []
+    for path in velden:
+        section, _, field = path.partition(".")
+        if section != "klant" or not field:
+            continue
+        head, _, rest = field.partition(".")
+        if head in AUTOMATIC_FIELDS or head in KLANT_CONTACTGEGEVENS:
+            continue
+        if domestic_only and head in _DOMESTIC_ONLY:
+            field = _DOMESTIC_ONLY[head] + (f".{rest}" if rest else "")
+        fields.append(field)
+    return tuple(sorted(minimal(fields)))
+
+
+class BrpSource:
+    """One BRP register as a source of the klantbeeld: the persoon fills `klant`."""
+
+    def __init__(self, connector: BrpConnector, origin_oin: str | None) -> None:
+        self.connector = connector
+        self.origin_oin = origin_oin
+
+    async def fetch(self, query: SourceQuery, ctx: CallContext) -> Contribution | None:
+        fields = fields_for(query.velden, query.section_filters("klant"))
+        ctx = replace(
+            ctx, brp_doelbinding=query.opties.get("doelbinding"), origin_oin=self.origin_oin
+        )
+        persoon = await self.connector.persoon(query.subject.value, fields, ctx)
+        return None if persoon is None else Contribution(persoon=persoon, resultaat=persoon)
+
+
+def _connect(settings: Any, upstream: Upstream, wiring: Wiring) -> BrpSource:
+    headers = BrpProtocolHeaders(**settings.brp_headers) if settings.brp_headers else None
+    return BrpSource(BrpConnector(upstream, headers), settings.origin_oin)
+
+
+def _check(velden: frozenset[str], filters: Mapping[str, Filters]) -> list[tuple[str, str]]:
+    # The connector always adds `burgerservicenummer` to check whom the BRP answered about.
+    fields = set(fields_for(velden, filters.get("klant", {}))) | {KEY_FIELD}
+    if len(fields) > MAX_FIELDS:
+        return [("velden.klant", f"asks the BRP for more than {MAX_FIELDS} fields")]
+    return []
+
+
+SOURCE = SourceKind(
+    soort="brp",
+    titel="BRP Personen 2.x",
+    label="BRP",
+    connect=_connect,
+    identifiers=frozenset({BURGERSERVICENUMMER}),
+    # Everything under `klant` but the contact details the person gave the municipality.
+    paths=("klant",),
+    except_paths=tuple(f"klant.{name}" for name in KLANT_CONTACTGEGEVENS),
+    config_keys={"origin_oin": None, "brp_headers": {}},
+    check=_check,
+    asks=lambda velden, filters: bool(fields_for(velden, filters.get("klant", {}))),
+    vraag=lambda velden, filters, opties: {
+        "fields": list(fields_for(velden, filters.get("klant", {}))),
+        "doelbinding": opties.get("doelbinding"),
+    },
+)

@@ -11,13 +11,17 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cachetools import TTLCache
 
 from connectors.context import CallContext
 from connectors.errors import UpstreamError, UpstreamTimeout
 from connectors.http import Upstream
+from vocabulary.kinds import Report, ServedOutcome, SourceKind, Wiring
+
+if TYPE_CHECKING:
+    from connectors.records import ZakenResult
 
 CatalogiObject = dict[str, Any]
 
@@ -114,3 +118,65 @@ class CatalogiResolver:
         # Credentials only go to a register we configured: a zaak pointing at an
         # unknown host is a data error, not an invitation.
         raise UpstreamError("De zaak verwijst naar een onbekende catalogus.", code="vreemde-url")
+
+
+def catalogi_resolver(wiring: Wiring) -> CatalogiResolver:
+    """The one resolver of the process, shared by every zaaksysteem.
+
+    One cache: zaaktypen are shared between zaaksystemen of one municipality,
+    and a zaken register may serve its Catalogi itself (Open Zaak). A lookup
+    gets the catalogi register's own deadline, so a slow Catalogi costs the
+    zaaktype and status fields, not the zaken themselves.
+    """
+
+    def make() -> CatalogiResolver:
+        deadlines = [s.deadline_ms for s in wiring.settings("catalogi")]
+        return CatalogiResolver(
+            wiring.upstreams("catalogi", "zaken"),
+            timeout_seconds=min(deadlines, default=1000) / 1000,
+        )
+
+    return wiring.shared("catalogi-resolver", make)
+
+
+def _report(base_url: str, served: Sequence[ServedOutcome]) -> Report | None:
+    """Catalogi is consulted on behalf of zaken; it reports what those look-ups met.
+
+    With several zaaksystemen, each Catalogi answers for the zaken whose
+    zaaktype it holds; when no zaaktype was resolved, all consulted ones count.
+    """
+    consulted = [o for o in served if o.resultaat.catalogi_geraadpleegd]
+    own = [o for o in consulted if _uses(o.resultaat, base_url)]
+    consulted = own or [o for o in consulted if not _any_zaaktype(o.resultaat)]
+    if not consulted:
+        return None
+    duur = max(o.duur_ms for o in consulted)
+    for outcome in consulted:
+        fout = outcome.resultaat.catalogi_fout
+        if fout is not None:
+            return Report(fout.status, duur, fout.problem())
+    return Report("ok", duur)
+
+
+def _uses(result: ZakenResult, base_url: str) -> bool:
+    return any(
+        (z.get("zaaktype") or {}).get("url", "").startswith(base_url + "/") for z in result.zaken
+    )
+
+
+def _any_zaaktype(result: ZakenResult) -> bool:
+    return any((z.get("zaaktype") or {}).get("url") for z in result.zaken)
+
+
+def _connect(settings: object, upstream: Upstream, wiring: Wiring) -> None:
+    catalogi_resolver(wiring)  # a Catalogi is reached through the shared resolver only
+
+
+SOURCE = SourceKind(
+    soort="catalogi",
+    titel="Catalogi API 1.x",
+    label="Catalogi",
+    connect=_connect,  # type: ignore[arg-type]
+    consulted_for="zaken",
+    report=_report,
+)

@@ -18,6 +18,8 @@ from connectors.context import CallContext
 from connectors.errors import UpstreamError, first_upstream_error
 from connectors.http import Upstream
 from connectors.records import Contactmoment, ContactmomentenResult
+from vocabulary.identifiers import BURGERSERVICENUMMER
+from vocabulary.kinds import Contribution, SourceKind, SourceQuery, Wiring
 
 
 class ContactmomentenConnector:
@@ -131,3 +133,34 @@ def _newest_first(moment: Contactmoment) -> datetime:
     except ValueError:
         return datetime.min.replace(tzinfo=UTC)
     return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+class ContactmomentenSource:
+    """One Contactmomenten 1.0 register: the contacts of the klanten Klanten found."""
+
+    def __init__(self, connector: ContactmomentenConnector) -> None:
+        self.connector = connector
+
+    async def fetch(self, query: SourceQuery, ctx: CallContext) -> Contribution:
+        urls = [k["url"] for found in query.inputs.get("klanten", ()) for k in found.klanten]
+        result = await self.connector.contactmomenten(urls, ctx)
+        return Contribution(
+            contactmomenten=result.contactmomenten, afgekapt=result.afgekapt, resultaat=result
+        )
+
+
+def _connect(settings: Any, upstream: Upstream, wiring: Wiring) -> ContactmomentenSource:
+    return ContactmomentenSource(ContactmomentenConnector(upstream, max_pages=settings.max_pages))
+
+
+SOURCE = SourceKind(
+    soort="contactmomenten",
+    titel="Contactmomenten API 1.0",
+    label="Contactmomenten",
+    connect=_connect,
+    identifiers=frozenset({BURGERSERVICENUMMER}),
+    paths=("contactmomenten",),
+    # Contactmomenten 1.0 knows klanten, not persons: it is reached through Klanten.
+    needs=("klanten",),
+    config_keys={"max_pages": 10},
+)

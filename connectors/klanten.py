@@ -10,6 +10,9 @@ from typing import Any
 from connectors.context import CallContext
 from connectors.http import Upstream
 from connectors.records import Klant, KlantenResult
+from vocabulary.identifiers import BURGERSERVICENUMMER
+from vocabulary.kinds import Contribution, SourceKind, SourceQuery, Wiring
+from vocabulary.records import KLANT_CONTACTGEGEVENS, Contactgegevens
 
 
 class KlantenConnector:
@@ -58,3 +61,50 @@ def _text(raw: dict[str, Any], key: str) -> str | None:
     # Open Klant sends "" for a field never filled in: that is "unknown", not a value.
     value = raw.get(key)
     return value if isinstance(value, str) and value else None
+
+
+class KlantenSource:
+    """One Klanten 1.0 register: the contact details of each klant, for `klant`.
+
+    Its klanten (their URLs) are also what Contactmomenten 1.0 needs.
+    """
+
+    def __init__(self, connector: KlantenConnector) -> None:
+        self.connector = connector
+
+    async def fetch(self, query: SourceQuery, ctx: CallContext) -> Contribution | None:
+        result = await self.connector.klanten(query.subject.value, ctx)
+        if not result.klanten:
+            return None
+        return Contribution(
+            contactgegevens=[_contactgegevens(k) for k in result.klanten],
+            afgekapt=result.afgekapt,
+            resultaat=result,
+        )
+
+
+def _contactgegevens(klant: Klant) -> Contactgegevens:
+    email, phone = klant.get("emailadres"), klant.get("telefoonnummer")
+    return {
+        "bron": klant["bron"],
+        "actief": True,
+        "emailadressen": [{"adres": email, "bron": klant["bron"]}] if email else [],
+        "telefoonnummers": [{"nummer": phone, "bron": klant["bron"]}] if phone else [],
+        "voorkeurstaal": None,
+        "indicatieGeheimhouding": None,
+    }
+
+
+def _connect(settings: Any, upstream: Upstream, wiring: Wiring) -> KlantenSource:
+    return KlantenSource(KlantenConnector(upstream, max_pages=settings.max_pages))
+
+
+SOURCE = SourceKind(
+    soort="klanten",
+    titel="Klanten API 1.0",
+    label="Klanten",
+    connect=_connect,
+    identifiers=frozenset({BURGERSERVICENUMMER}),
+    paths=tuple(f"klant.{name}" for name in KLANT_CONTACTGEGEVENS),
+    config_keys={"max_pages": 10},
+)

@@ -12,12 +12,13 @@ carries it (DESIGN.md, "Upstream answers").
 
 from __future__ import annotations
 
+import asyncio
 import re
 from datetime import UTC, datetime
 from typing import Any
 
 from connectors.context import CallContext
-from connectors.errors import UpstreamError
+from connectors.errors import UpstreamError, first_upstream_error
 from connectors.http import Upstream
 from connectors.records import (
     Contactmoment,
@@ -28,6 +29,9 @@ from connectors.records import (
     PartijResult,
     Telefoonnummer,
 )
+from vocabulary.identifiers import BURGERSERVICENUMMER
+from vocabulary.kinds import Contribution, SourceKind, SourceQuery, Wiring
+from vocabulary.records import KLANT_CONTACTGEGEVENS, Contactgegevens
 
 # `expand` is `style: form, explode: false` in the spec: one comma-separated value.
 # `hadBetrokkenen.wasPartij` brings each betrokkene's partij with its identificatoren,
@@ -320,3 +324,69 @@ def _instant(contact: Contactmoment) -> datetime:
     except ValueError:
         return datetime.min.replace(tzinfo=UTC)
     return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+class KlantinteractiesSource:
+    """One Klantinteracties register: the partij (contact details) and the klantcontacten.
+
+    Both are found by BSN, so there is no chain: each is asked at once, and only
+    when the plan wants what it holds.
+    """
+
+    def __init__(self, connector: KlantinteractiesConnector) -> None:
+        self.connector = connector
+
+    async def fetch(self, query: SourceQuery, ctx: CallContext) -> Contribution | None:
+        bsn = query.subject.value
+        wants_partij = any(query.wants(f"klant.{name}") for name in KLANT_CONTACTGEGEVENS)
+        try:
+            async with asyncio.TaskGroup() as group:
+                partij = (
+                    group.create_task(self.connector.partij(bsn, ctx)) if wants_partij else None
+                )
+                contacten = (
+                    group.create_task(self.connector.klantcontacten(bsn, ctx))
+                    if query.wants("contactmomenten")
+                    else None
+                )
+        except ExceptionGroup as failures:
+            raise first_upstream_error(failures) from None
+        partijen = partij.result() if partij else PartijResult([])
+        found = contacten.result() if contacten else ContactmomentenResult([])
+        if not partijen.partijen and not found.contactmomenten:
+            return None
+        return Contribution(
+            contactgegevens=[_contactgegevens(p) for p in partijen.partijen],
+            contactmomenten=found.contactmomenten,
+            afgekapt=partijen.afgekapt or found.afgekapt,
+            resultaat=(partijen, found),
+        )
+
+
+def _contactgegevens(partij: Partij) -> Contactgegevens:
+    return {
+        "bron": partij["bron"],
+        # The standard: details of an inactive partij are not to be used.
+        "actief": partij.get("indicatieActief") is not False,
+        "emailadressen": list(partij.get("emailadressen", [])),
+        "telefoonnummers": list(partij.get("telefoonnummers", [])),
+        "voorkeurstaal": partij.get("voorkeurstaal"),
+        "indicatieGeheimhouding": bool(partij.get("indicatieGeheimhouding")),
+    }
+
+
+def _connect(settings: Any, upstream: Upstream, wiring: Wiring) -> KlantinteractiesSource:
+    return KlantinteractiesSource(KlantinteractiesConnector(upstream, max_pages=settings.max_pages))
+
+
+SOURCE = SourceKind(
+    soort="klantinteracties",
+    titel="Klantinteracties API (Open Klant 2.x)",
+    label="Klantinteracties",
+    connect=_connect,
+    identifiers=frozenset({BURGERSERVICENUMMER}),
+    paths=(*(f"klant.{name}" for name in KLANT_CONTACTGEGEVENS), "contactmomenten"),
+    # Of a contact or an address migrated and seen twice, the Klantinteracties copy stays.
+    voorrang=1,
+    config_keys={"max_pages": 10},
+)

@@ -1,142 +1,45 @@
-"""The normalized records connectors hand to the façade.
+"""What one register's connector answers: the view's records plus what the register said.
 
-Field names are the Dutch names of the VNG / Haal Centraal standards, so a
-record reads like the register it came from. Every record names the register
-(`bron`) it came from: with several registers of one kind a frontend must be
-able to tell them apart.
+The records themselves are the view's one model (vocabulary/records.py); the
+results here add what the façade needs to report the register in `bronnen`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, NotRequired, TypedDict
 
 from connectors.errors import UpstreamError
-
-# The Zaken API's vertrouwelijkheidaanduiding, least to most confidential.
-VERTROUWELIJKHEIDAANDUIDINGEN: tuple[str, ...] = (
-    "openbaar",
-    "beperkt_openbaar",
-    "intern",
-    "zaakvertrouwelijk",
-    "vertrouwelijk",
-    "confidentieel",
-    "geheim",
-    "zeer_geheim",
+from vocabulary.enums import VERTROUWELIJKHEIDAANDUIDINGEN
+from vocabulary.records import (
+    Contactmoment,
+    Emailadres,
+    Klant,
+    OpenstaandeVraag,
+    Partij,
+    Persoon,
+    Telefoonnummer,
+    Zaak,
+    ZaakStatus,
+    Zaaktype,
 )
 
-
-class Zaaktype(TypedDict):
-    url: str
-    identificatie: str | None
-    omschrijving: str | None
-
-
-class ZaakStatus(TypedDict):
-    omschrijving: str | None
-    statustekst: str | None
-    datumStatusGezet: str | None
-    isEindstatus: bool | None
-
-
-class Zaak(TypedDict):
-    bron: str
-    url: str
-    uuid: str | None
-    identificatie: str | None
-    bronorganisatie: str | None
-    omschrijving: str | None
-    toelichting: str | None
-    zaaktype: Zaaktype | None
-    status: ZaakStatus | None
-    registratiedatum: str | None
-    startdatum: str | None
-    einddatum: str | None
-    einddatumGepland: str | None
-    uiterlijkeEinddatumAfdoening: str | None
-    vertrouwelijkheidaanduiding: str | None
-
-
-class Klant(TypedDict):
-    """A Klanten 1.0 klant: contact details the person gave, self-reported."""
-
-    bron: str
-    url: str
-    klantnummer: str | None
-    emailadres: str | None
-    telefoonnummer: str | None
-    voornaam: str | None
-    voorvoegselAchternaam: str | None
-    achternaam: str | None
-
-
-class OpenstaandeVraag(TypedDict):
-    """A Klantinteracties internetaak that a contact led to and that is not `verwerkt` yet."""
-
-    nummer: str | None
-    gevraagdeHandeling: str | None
-    toelichting: str | None
-    status: str | None
-    toegewezenOp: str | None
-
-
-class Contactmoment(TypedDict):
-    """One contact in the one contact model (see DESIGN.md, "One contact model").
-
-    `zaakVerwijzingen` holds each linked zaak as its register gave it: Contactmomenten
-    1.0 links by URL, Klantinteracties onderwerpobjecten mostly by bare UUID. Match
-    both forms against the zaken in the view. `openstaandeVragen` is always `[]`
-    from Contactmomenten 1.0, which has no internetaken.
-    """
-
-    bron: str
-    url: str
-    datum: str | None
-    kanaal: str | None
-    onderwerp: str | None
-    tekst: str | None
-    initiatiefnemer: str | None
-    vertrouwelijk: bool
-    gelukt: bool | None
-    zaakVerwijzingen: list[str]
-    openstaandeVragen: list[OpenstaandeVraag]
-
-
-class Emailadres(TypedDict):
-    """One e-mail address in the one contact model; `isStandaard` only from Klantinteracties."""
-
-    adres: str
-    bron: str
-    isStandaard: NotRequired[bool]
-
-
-class Telefoonnummer(TypedDict):
-    """One phone number in the one contact model; `isStandaard` only from Klantinteracties."""
-
-    nummer: str
-    bron: str
-    isStandaard: NotRequired[bool]
-
-
-class Partij(TypedDict):
-    """A Klantinteracties partij (a natuurlijk persoon): the contact details they gave.
-
-    `indicatieActief` False means the details may no longer be used to contact
-    the person (the standard's words); the façade decides how to show that.
-    """
-
-    bron: str
-    url: str
-    uuid: str | None
-    indicatieGeheimhouding: bool | None
-    indicatieActief: bool | None
-    voorkeurstaal: str | None
-    emailadressen: list[Emailadres]
-    telefoonnummers: list[Telefoonnummer]
-
-
-Persoon = dict[str, Any]
-"""A BRP Personen 2.x persoon, exactly as the BRP shaped it."""
+__all__ = [
+    "VERTROUWELIJKHEIDAANDUIDINGEN",
+    "Contactmoment",
+    "ContactmomentenResult",
+    "Emailadres",
+    "Klant",
+    "KlantenResult",
+    "OpenstaandeVraag",
+    "Partij",
+    "PartijResult",
+    "Persoon",
+    "Telefoonnummer",
+    "Zaak",
+    "ZaakStatus",
+    "Zaaktype",
+    "ZakenResult",
+]
 
 
 @dataclass

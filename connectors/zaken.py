@@ -19,7 +19,7 @@ from contextlib import aclosing
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from connectors.catalogi import CatalogiResolver
+from connectors.catalogi import CatalogiResolver, catalogi_resolver
 from connectors.context import CallContext
 from connectors.errors import UpstreamError, first_upstream_error
 from connectors.http import Upstream
@@ -30,6 +30,8 @@ from connectors.records import (
     Zaaktype,
     ZakenResult,
 )
+from vocabulary.identifiers import BURGERSERVICENUMMER
+from vocabulary.kinds import Contribution, SourceKind, SourceQuery, Wiring
 
 # Open Zaak answers 412 without it and 406 to any other spelling.
 ACCEPT_CRS = {"Accept-Crs": "EPSG:4326"}
@@ -292,3 +294,49 @@ def _text(data: dict[str, Any], key: str) -> str | None:
 
 def _newest_first(zaak: Zaak) -> tuple[str, str]:
     return (zaak["startdatum"] or "", zaak["registratiedatum"] or "")
+
+
+class ZakenSource:
+    """One zaaksysteem as a source of the klantbeeld: the person's zaken fill `zaken`.
+
+    Of the doel's zaak filters, the single-valued ones are pushed down (`rol`,
+    `maximaleVertrouwelijkheidaanduiding`); the zaaktype is fetched when shown or
+    when the doel filters on it, the status only when shown.
+    """
+
+    def __init__(self, connector: ZakenConnector) -> None:
+        self.connector = connector
+
+    async def fetch(self, query: SourceQuery, ctx: CallContext) -> Contribution:
+        filters = query.section_filters("zaken")
+        result = await self.connector.zaken(
+            query.subject.value,
+            ctx,
+            rol=filters.get("rol"),
+            max_vertrouwelijkheid=filters.get("maximaleVertrouwelijkheidaanduiding"),
+            with_zaaktype=filters.get("zaaktypen") is not None or query.wants("zaken.zaaktype"),
+            with_status=query.wants("zaken.status"),
+        )
+        return Contribution(zaken=result.zaken, afgekapt=result.afgekapt, resultaat=result)
+
+
+def _connect(settings: Any, upstream: Upstream, wiring: Wiring) -> ZakenSource:
+    connector = ZakenConnector(
+        upstream,
+        catalogi_resolver(wiring),
+        resolve=settings.resolve,
+        page_size=settings.page_size,
+        max_pages=settings.max_pages,
+    )
+    return ZakenSource(connector)
+
+
+SOURCE = SourceKind(
+    soort="zaken",
+    titel="Zaken API 1.5",
+    label="Zaken (+ Catalogi)",
+    connect=_connect,
+    identifiers=frozenset({BURGERSERVICENUMMER}),
+    paths=("zaken",),
+    config_keys={"resolve": "follow-up", "page_size": None, "max_pages": 10},
+)

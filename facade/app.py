@@ -29,8 +29,10 @@ from facade.protocollering.setup import build_trail
 from facade.protocollering.trail import AuditTrail
 from facade.registers import ClientFactory, build_registers, default_client
 from facade.settings import Settings
+from facade.sources import KINDS
 from facade.state import AppState
 from policies.loader import PolicySet, load_policies
+from vocabulary.kinds import KindRegistry
 
 log = logging.getLogger(__name__)
 
@@ -43,13 +45,14 @@ def create_app(
     trail: AuditTrail | None = None,
     tracer_provider: TracerProvider | None = None,
     today: Callable[[], date] = date.today,
+    kinds: KindRegistry = KINDS,
 ) -> ASGIApp:
     """The façade. `tracer_provider` is the operators' tracing (none: no-op)."""
     # Before anything can log: no query string (with its BSN) in any log line.
     install_redaction()
-    policies = policies or load_policies(settings.doelen_dir, settings.toegang_file)
+    policies = policies or load_policies(settings.doelen_dir, settings.toegang_file, kinds)
     connector_tracer = tracer_provider.get_tracer(TRACER_NAME) if tracer_provider else None
-    registers = build_registers(settings, client_factory, connector_tracer)
+    registers = build_registers(settings, client_factory, connector_tracer, kinds)
     trail = trail or build_trail(settings)
     obs = settings.observability
     meter_provider, metrics_registry = setup_metrics(

@@ -24,6 +24,7 @@ import jwt
 import uvicorn
 
 from facade.settings import Settings, SettingsError, load_settings
+from facade.sources import KINDS
 from policies.describe import review_document
 from policies.loader import PolicyError, load_policies
 
@@ -66,7 +67,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load_settings(args.config)
         if args.command == "check-config":
             return check_config(settings)
-        policies = load_policies(settings.doelen_dir, settings.toegang_file)
+        policies = load_policies(settings.doelen_dir, settings.toegang_file, KINDS)
     except (SettingsError, PolicyError) as exc:
         print("Configuration refused:", file=sys.stderr)
         for problem in exc.problems:
@@ -94,7 +95,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def check_config(settings: Settings) -> int:
-    policies = load_policies(settings.doelen_dir, settings.toegang_file)
+    policies = load_policies(settings.doelen_dir, settings.toegang_file, KINDS)
     print(f"configuration {settings.source_file}: ok (mode {settings.mode})")
     print(f"doelen: {', '.join(sorted(policies.doelen))} (beleidsversie {policies.versie})")
     for register in settings.registers:

@@ -1,23 +1,21 @@
-"""Wiring: the configured registers as connectors, with one pooled client each."""
+"""Wiring: each configured register as a Source of its kind, with one pooled client each."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import httpx
 from opentelemetry.trace import Tracer
 
 from connectors.auth import ApiKeyAuth, NoAuth, TokenAuth, UpstreamAuth, ZgwJwtAuth
 from connectors.breaker import CircuitBreaker
-from connectors.brp import BrpConnector, BrpProtocolHeaders
 from connectors.catalogi import CatalogiResolver
-from connectors.contactmomenten import ContactmomentenConnector
 from connectors.http import TlsSettings, Upstream, make_http_client
-from connectors.klanten import KlantenConnector
-from connectors.klantinteracties import KlantinteractiesConnector
-from connectors.zaken import ZakenConnector
 from facade.settings import RegisterSettings, Settings
+from facade.sources import KINDS
+from vocabulary.kinds import KindRegistry, Source, SourceKind
 
 ClientFactory = Callable[[RegisterSettings], httpx.AsyncClient]
 
@@ -33,8 +31,12 @@ def default_client(register: RegisterSettings) -> httpx.AsyncClient:
 
 @dataclass
 class Register:
+    """One configured register: its settings, its kind, its Upstream and its Source."""
+
     settings: RegisterSettings
     upstream: Upstream
+    kind: SourceKind
+    source: Source | None = None
 
     @property
     def naam(self) -> str:
@@ -48,12 +50,15 @@ class Register:
 @dataclass
 class Registers:
     all: list[Register]
-    brp: list[tuple[Register, BrpConnector]] = field(default_factory=list)
-    zaken: list[tuple[Register, ZakenConnector]] = field(default_factory=list)
-    klanten: list[tuple[Register, KlantenConnector]] = field(default_factory=list)
-    contactmomenten: list[tuple[Register, ContactmomentenConnector]] = field(default_factory=list)
-    klantinteracties: list[tuple[Register, KlantinteractiesConnector]] = field(default_factory=list)
-    catalogi_resolver: CatalogiResolver | None = None
+    kinds: KindRegistry = KINDS
+    shared: dict[str, Any] = field(default_factory=dict)
+
+    def of(self, soort: str) -> list[Register]:
+        return [r for r in self.all if r.soort == soort]
+
+    @property
+    def catalogi_resolver(self) -> CatalogiResolver | None:
+        return self.shared.get("catalogi-resolver")
 
     async def aclose(self) -> None:
         clients = {id(r.upstream.client): r.upstream.client for r in self.all}
@@ -61,12 +66,31 @@ class Registers:
             await client.aclose()
 
 
+class _Wiring:
+    """What a kind's `connect` sees of the other registers (vocabulary.kinds.Wiring)."""
+
+    def __init__(self, registers: Registers) -> None:
+        self.registers = registers
+
+    def upstreams(self, *soorten: str) -> list[Upstream]:
+        return [r.upstream for r in self.registers.all if r.soort in soorten]
+
+    def settings(self, soort: str) -> list[RegisterSettings]:
+        return [r.settings for r in self.registers.of(soort)]
+
+    def shared(self, key: str, make: Callable[[], Any]) -> Any:
+        if key not in self.registers.shared:
+            self.registers.shared[key] = make()
+        return self.registers.shared[key]
+
+
 def build_registers(
     settings: Settings,
     client_factory: ClientFactory = default_client,
     tracer: Tracer | None = None,
+    kinds: KindRegistry = KINDS,
 ) -> Registers:
-    registers = Registers(all=[])
+    registers = Registers(all=[], kinds=kinds)
     for config in settings.registers:
         upstream = Upstream(
             naam=config.naam,
@@ -79,42 +103,13 @@ def build_registers(
                 failures=config.breaker_failures, cooldown=config.breaker_cooldown_ms / 1000
             ),
         )
-        registers.all.append(Register(config, upstream))
-    # One resolver, one cache: zaaktypen are shared between zaaksystemen of one
-    # municipality, and a zaken register may serve its Catalogi itself (Open Zaak).
-    # A Catalogi lookup gets the catalogi register's own deadline, so a slow
-    # Catalogi costs the zaaktype and status fields, not the zaken themselves.
-    catalogi_deadlines = [r.settings.deadline_ms for r in registers.all if r.soort == "catalogi"]
-    catalogi = registers.catalogi_resolver = CatalogiResolver(
-        [r.upstream for r in registers.all if r.soort in ("catalogi", "zaken")],
-        timeout_seconds=min(catalogi_deadlines, default=1000) / 1000,
-    )
+        registers.all.append(Register(config, upstream, kinds.get(config.soort)))
+    # Connected once every Upstream exists: a kind may share objects between its
+    # registers and its peers (one Catalogi resolver for every zaaksysteem).
+    wiring = _Wiring(registers)
     for register in registers.all:
-        config = register.settings
-        if register.soort == "brp":
-            headers = BrpProtocolHeaders(**config.brp_headers) if config.brp_headers else None
-            registers.brp.append((register, BrpConnector(register.upstream, headers)))
-        elif register.soort == "zaken":
-            connector = ZakenConnector(
-                register.upstream,
-                catalogi,
-                resolve=config.resolve,  # type: ignore[arg-type]
-                page_size=config.page_size,
-                max_pages=config.max_pages,
-            )
-            registers.zaken.append((register, connector))
-        elif register.soort == "klanten":
-            registers.klanten.append(
-                (register, KlantenConnector(register.upstream, max_pages=config.max_pages))
-            )
-        elif register.soort == "klantinteracties":
-            registers.klantinteracties.append(
-                (register, KlantinteractiesConnector(register.upstream, max_pages=config.max_pages))
-            )
-        elif register.soort == "contactmomenten":
-            registers.contactmomenten.append(
-                (register, ContactmomentenConnector(register.upstream, max_pages=config.max_pages))
-            )
+        if register.kind.connect is not None:
+            register.source = register.kind.connect(register.settings, register.upstream, wiring)
     return registers
 
 

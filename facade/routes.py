@@ -121,7 +121,7 @@ async def _answer(
     state: AppState, caller: Caller, verzoek: KlantbeeldRequest, processing: Processing
 ) -> Response:
     doel = verzoek.doel
-    plan = make_plan(doel, verzoek.fields)
+    plan = make_plan(doel, state.policies.kinds, verzoek.fields)
     # The registers see the processing span as their caller (traceparent), so
     # their own logboeken point at this record.
     with propagate_as(processing.span):

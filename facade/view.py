@@ -1,18 +1,18 @@
 """The DGKB view: its sections built from connector records, and `bronnen`.
 
-Section builders turn normalized records into view-shaped dicts; merging joins
-several registers of one kind, drops duplicates and orders newest first. What
+Section builders turn the sources' contributions (records in the view's one
+model) into view-shaped dicts; merging joins several registers, drops
+duplicates and orders newest first. What
 may leave is decided later, by the projection (policies/projection.py).
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any, Literal, TypedDict
+from typing import Any, TypedDict
 
-from connectors.records import Contactmoment, Klant, Partij, Persoon
-
-BronStatus = Literal["ok", "niet-gevonden", "niet-gevraagd", "fout", "timeout"]
+from vocabulary.enums import BronStatus
+from vocabulary.records import Contactgegevens, Contactmoment, Persoon
 
 
 class Bron(TypedDict, total=False):
@@ -25,46 +25,37 @@ class Bron(TypedDict, total=False):
 
 
 def klant_section(
-    persoon: Persoon | None, klanten: list[Klant], partijen: list[Partij]
+    persoon: Persoon | None, contactgegevens: list[Contactgegevens]
 ) -> dict[str, Any] | None:
     """BRP data with the contact details the person gave; None when nobody knows them.
 
-    Contact details come from Klanten 1.0 and Klantinteracties in one model:
-    the same address seen in both is shown once (Klantinteracties first, it
-    knows which address is the standard one), each naming its `bron`.
+    Contact details come from every klant register in one model: the same
+    address seen twice is shown once, the copy of the register given first
+    (Klantinteracties: it knows which address is the standard one), each naming
+    its `bron`.
     """
-    if persoon is None and not klanten and not partijen:
+    if persoon is None and not contactgegevens:
         return None
     klant: dict[str, Any] = dict(persoon or {})
     emails: dict[str, dict[str, Any]] = {}
     phones: dict[str, dict[str, Any]] = {}
-    for partij in partijen:
-        if partij.get("indicatieActief") is False:
-            continue  # the standard: details of an inactive partij are not to be used
-        for email in partij.get("emailadressen", []):
+    for gegevens in contactgegevens:
+        if not gegevens["actief"]:
+            continue
+        for email in gegevens["emailadressen"]:
             emails.setdefault(_email_key(email["adres"]), dict(email))
-        for phone in partij.get("telefoonnummers", []):
+        for phone in gegevens["telefoonnummers"]:
             phones.setdefault(_phone_key(phone["nummer"]), dict(phone))
-    for record in klanten:
-        if record.get("emailadres"):
-            emails.setdefault(
-                _email_key(record["emailadres"]),
-                {"adres": record["emailadres"], "bron": record["bron"]},
-            )
-        if record.get("telefoonnummer"):
-            phones.setdefault(
-                _phone_key(record["telefoonnummer"]),
-                {"nummer": record["telefoonnummer"], "bron": record["bron"]},
-            )
-    if klanten or partijen:
+    if contactgegevens:
         klant["emailadressen"] = list(emails.values())
         klant["telefoonnummers"] = list(phones.values())
-    taal = next((p["voorkeurstaal"] for p in partijen if p.get("voorkeurstaal")), None)
+    taal = next((g["voorkeurstaal"] for g in contactgegevens if g["voorkeurstaal"]), None)
     if taal:
         klant["voorkeurstaal"] = taal
-    if any(p.get("indicatieGeheimhouding") for p in partijen):
+    geheim = [g["indicatieGeheimhouding"] for g in contactgegevens]
+    if any(geheim):
         klant["indicatieGeheimhouding"] = True
-    elif partijen:
+    elif any(flag is not None for flag in geheim):
         klant["indicatieGeheimhouding"] = False
     return klant
 

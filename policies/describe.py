@@ -13,12 +13,8 @@ from policies import viewpaths
 from policies.access import AccessRule
 from policies.loader import PolicySet
 from policies.model import Doel
-from policies.plan import make_plan
-
-_SOURCE_OF_SECTION = {
-    "zaken": "Zaken (+ Catalogi)",
-    "contactmomenten": "Contactmomenten",
-}
+from policies.plan import section_filters
+from vocabulary.kinds import KindRegistry
 
 
 def doel_summary(doel: Doel) -> dict[str, Any]:
@@ -26,7 +22,16 @@ def doel_summary(doel: Doel) -> dict[str, Any]:
 
 
 def doel_details(doel: Doel, policies: PolicySet) -> dict[str, Any]:
-    plan = make_plan(doel)
+    filters = section_filters(doel)
+    asked = {
+        kind.soort: kind.vraag(
+            frozenset(p for p in doel.velden if kind.fills(p)),
+            filters,
+            doel.opties.get(kind.soort, {}),
+        )
+        for kind in policies.kinds
+        if kind.vraag is not None
+    }
     return {
         **doel_summary(doel),
         "verwerkingsactiviteit": doel.verwerkingsactiviteit,
@@ -38,7 +43,7 @@ def doel_details(doel: Doel, policies: PolicySet) -> dict[str, Any]:
         "altijdMeegeleverd": sorted(
             p for p in viewpaths.ALWAYS_WITH_RECORD if viewpaths.section_of(p) in doel.sections()
         ),
-        "brp": {"fields": list(plan.brp_fields), "doelbinding": doel.brp_doelbinding},
+        **asked,
         "filters": {
             section: values
             for section, values in _filters(doel).items()
@@ -96,17 +101,18 @@ def review_document(policies: PolicySet) -> str:
             f"{'ja' if doel.zelfbediening else 'nee'} |"
         )
     for doel in sorted(policies.doelen.values(), key=lambda d: d.id):
-        lines += ["", *_doel_section(doel_details(doel, policies))]
+        lines += ["", *_doel_section(doel_details(doel, policies), policies.kinds)]
     return "\n".join(lines) + "\n"
 
 
-def _doel_section(d: dict[str, Any]) -> list[str]:
+def _doel_section(d: dict[str, Any], kinds: KindRegistry) -> list[str]:
     f = d["filters"]
     toegang = ", ".join(
         f"scope `{r['scope']}`" if "scope" in r else f"rol `{r['rol']}`" for r in d["toegang"]
     )
     zelf = "ja — alleen het eigen BSN uit het token" if d["zelfbediening"] else "nee"
-    fields = ", ".join(f"`{x}`" for x in d["brp"]["fields"]) or "— (BRP niet bevraagd)"
+    brp = d.get("brp", {"fields": [], "doelbinding": None})
+    fields = ", ".join(f"`{x}`" for x in brp["fields"]) or "— (BRP niet bevraagd)"
     lines = [
         f'<a id="{d["id"]}"></a>',
         f"## {d['naam']} (`{d['id']}`)",
@@ -119,15 +125,15 @@ def _doel_section(d: dict[str, Any]) -> list[str]:
         f"- **Zelfbediening:** {zelf}",
         f"- **Bevraagde registers:** {', '.join(d['bronnen'])}",
         f"- **Verplichte registers:** {', '.join(d['verplichteBronnen']) or 'geen'}",
-        f"- **BRP x-doelbinding:** {d['brp']['doelbinding'] or '—'}; **BRP fields:** {fields}",
+        f"- **BRP x-doelbinding:** {brp['doelbinding'] or '—'}; **BRP fields:** {fields}",
         "",
         "| veld in het klantbeeld | bron |",
         "|---|---|",
     ]
     for path in d["velden"]:
-        lines.append(f"| `{path}` | {_source_of(path)} |")
+        lines.append(f"| `{path}` | {_source_of(path, kinds)} |")
     for path in d["altijdMeegeleverd"]:
-        lines.append(f"| `{path}` | {_source_of(path)} (altijd mee met het record) |")
+        lines.append(f"| `{path}` | {_source_of(path, kinds)} (altijd mee met het record) |")
     lines += ["", "| filter | waarde |", "|---|---|"]
     for section, values in f.items():
         for name, value in values.items():
@@ -136,11 +142,9 @@ def _doel_section(d: dict[str, Any]) -> list[str]:
     return lines
 
 
-def _source_of(path: str) -> str:
-    section = viewpaths.section_of(path)
-    if section == "klant":
-        return "BRP" if viewpaths.is_brp_path(path) else "Klanten / Klantinteracties"
-    return _SOURCE_OF_SECTION[section]
+def _source_of(path: str, kinds: KindRegistry) -> str:
+    """The kinds of register that can fill this path, as a person names them."""
+    return " / ".join(kinds.get(soort).label or soort for soort in kinds.filling(path))
 
 
 def _words(value: Any) -> str:

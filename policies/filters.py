@@ -10,8 +10,8 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from connectors.records import VERTROUWELIJKHEIDAANDUIDINGEN
 from policies.model import ContactFilters, KlantFilters, ZaakFilters
+from vocabulary.enums import VERTROUWELIJKHEIDAANDUIDINGEN
 
 _RANK = {name: rank for rank, name in enumerate(VERTROUWELIJKHEIDAANDUIDINGEN)}
 _DOMESTIC_VERBLIJFPLAATS = {"Adres", "Locatie"}

@@ -14,20 +14,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from connectors.records import VERTROUWELIJKHEIDAANDUIDINGEN
 from policies import viewpaths
 from policies.access import AccessRule
 from policies.model import (
-    BRON_SOORTEN,
-    ROLLEN,
     ContactFilters,
     Doel,
     KlantFilters,
     ZaakFilters,
 )
-from policies.paths import minimal
-
-BRP_MAX_FIELDS = 130
+from vocabulary.enums import ROLLEN, VERTROUWELIJKHEIDAANDUIDINGEN
+from vocabulary.kinds import KindRegistry
+from vocabulary.paths import minimal
 
 _DOEL_KEYS = {
     "id",
@@ -47,13 +44,6 @@ _FILTER_KEYS = {
     "contactmomenten": {"vertrouwelijkeUitsluiten", "kanalen", "periodeDagen"},
     "klant": {"alleenBinnenlandsAdres"},
 }
-# Which register kinds can fill which part of the view.
-_SECTION_SOURCES = {
-    "zaken": {"zaken"},
-    "contactmomenten": {"contactmomenten", "klantinteracties"},
-    "klant-brp": {"brp"},
-    "klant-contact": {"klanten", "klantinteracties"},
-}
 
 
 class PolicyError(Exception):
@@ -69,12 +59,14 @@ class PolicySet:
     doelen: dict[str, Doel]
     toegang: tuple[AccessRule, ...]
     versie: str
+    kinds: KindRegistry
 
     def get(self, doel_id: str) -> Doel | None:
         return self.doelen.get(doel_id)
 
 
-def load_policies(doelen_dir: Path, toegang_file: Path) -> PolicySet:
+def load_policies(doelen_dir: Path, toegang_file: Path, kinds: KindRegistry) -> PolicySet:
+    """Every doel and access rule, validated against the register kinds the façade knows."""
     problems: list[str] = []
     files = sorted(doelen_dir.glob("*.toml")) if doelen_dir.is_dir() else []
     if not files:
@@ -87,7 +79,7 @@ def load_policies(doelen_dir: Path, toegang_file: Path) -> PolicySet:
     for path in files:
         raw = path.read_bytes()
         digest.update(path.name.encode() + b"\0" + raw + b"\0")
-        doel = _load_doel(path, raw, problems)
+        doel = _load_doel(path, raw, problems, kinds)
         declared.add(_declared_id(path, raw))
         if doel is None:
             continue
@@ -106,10 +98,11 @@ def load_policies(doelen_dir: Path, toegang_file: Path) -> PolicySet:
         problems.append(f"{toegang_file}: access rules file not found")
     if problems:
         raise PolicyError(problems)
-    return PolicySet(doelen=doelen, toegang=toegang, versie="sha256:" + digest.hexdigest()[:16])
+    versie = "sha256:" + digest.hexdigest()[:16]
+    return PolicySet(doelen=doelen, toegang=toegang, versie=versie, kinds=kinds)
 
 
-def _load_doel(path: Path, raw: bytes, problems: list[str]) -> Doel | None:
+def _load_doel(path: Path, raw: bytes, problems: list[str], kinds: KindRegistry) -> Doel | None:
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
@@ -124,9 +117,10 @@ def _load_doel(path: Path, raw: bytes, problems: list[str]) -> Doel | None:
     omschrijving = checker.text(data, "omschrijving")
     verwerkingsactiviteit = checker.text(data, "verwerkingsactiviteit")
     grondslag = checker.text(data, "grondslag")
-    bronnen = checker.choices(data, "bronnen", BRON_SOORTEN, required=True) or frozenset()
+    soorten = kinds.doel_soorten
+    bronnen = checker.choices(data, "bronnen", soorten, required=True) or frozenset()
     zelfbediening = checker.boolean(data, "zelfbediening", default=False)
-    verplicht = checker.choices(data, "verplicht", BRON_SOORTEN, required=False) or frozenset()
+    verplicht = checker.choices(data, "verplicht", soorten, required=False) or frozenset()
     if verplicht - bronnen:
         checker.problem("verplicht", f"{sorted(verplicht - bronnen)} are not in bronnen")
 
@@ -138,7 +132,7 @@ def _load_doel(path: Path, raw: bytes, problems: list[str]) -> Doel | None:
         checker.unknown_keys(brp, {"doelbinding"}, "brp.")
         brp_doelbinding = checker.text(brp, "doelbinding", prefix="brp.", required=False)
 
-    velden = _velden(data.get("velden"), bronnen, checker)
+    velden = _velden(data.get("velden"), bronnen, checker, kinds)
     filters = data.get("filters", {})
     if not isinstance(filters, dict):
         checker.problem("filters", "must be a table")
@@ -166,17 +160,21 @@ def _load_doel(path: Path, raw: bytes, problems: list[str]) -> Doel | None:
         brp_doelbinding=brp_doelbinding,
         bestand=str(path),
     )
-    from policies.plan import brp_fields  # local: plan imports this module's types
+    from policies.plan import section_filters  # local: plan imports this module's types
 
-    # The connector always adds `burgerservicenummer` to check whom the BRP answered about.
-    fields = set(brp_fields(doel, doel.velden)) | {"burgerservicenummer"}
-    if len(fields) > BRP_MAX_FIELDS:
-        checker.problem("velden.klant", f"asks the BRP for more than {BRP_MAX_FIELDS} fields")
-        return None
-    return doel
+    filters_per_section = section_filters(doel)
+    for kind in kinds:
+        if kind.check is None or kind.soort not in bronnen:
+            continue
+        own = frozenset(p for p in doel.velden if kind.fills(p))
+        for key, reason in kind.check(own, filters_per_section):
+            checker.problem(key, reason)
+    return None if checker.failed else doel
 
 
-def _velden(raw: Any, bronnen: frozenset[str], checker: _Checker) -> tuple[str, ...]:
+def _velden(
+    raw: Any, bronnen: frozenset[str], checker: _Checker, kinds: KindRegistry
+) -> tuple[str, ...]:
     if not isinstance(raw, dict) or not raw:
         checker.problem("velden", "must be a table with a list of paths per section")
         return ()
@@ -194,7 +192,7 @@ def _velden(raw: Any, bronnen: frozenset[str], checker: _Checker) -> tuple[str, 
             if not viewpaths.exists(path):
                 checker.problem(f"{key}[{index}]", f"'{entry}' is not a path of the view")
                 continue
-            needed = _sources_for(path)
+            needed = set(kinds.filling(path))
             if not needed & bronnen:
                 checker.problem(
                     f"{key}[{index}]",
@@ -203,22 +201,16 @@ def _velden(raw: Any, bronnen: frozenset[str], checker: _Checker) -> tuple[str, 
                 )
                 continue
             paths.append(path)
-    if "contactmomenten" in bronnen and "klanten" not in bronnen:
-        checker.problem(
-            "bronnen",
-            "'contactmomenten' (Contactmomenten API 1.0) finds contacts through the klant, "
-            "so 'klanten' must be listed too",
-        )
+    for soort in sorted(bronnen):
+        kind = kinds.get(soort)
+        for need in kind.needs:
+            if need not in bronnen:
+                checker.problem(
+                    "bronnen",
+                    f"'{soort}' ({kind.titel}) is reached through '{need}', "
+                    f"so '{need}' must be listed too",
+                )
     return tuple(sorted(minimal(paths)))
-
-
-def _sources_for(path: str) -> set[str]:
-    section = viewpaths.section_of(path)
-    if section != "klant":
-        return _SECTION_SOURCES[section]
-    if viewpaths.is_brp_path(path):
-        return _SECTION_SOURCES["klant-brp"]
-    return _SECTION_SOURCES["klant-contact"]
 
 
 def _zaak_filters(raw: Any, checker: _Checker) -> ZaakFilters:

@@ -10,22 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-# Ordered from least to most confidential (Zaken API enum, in this order).
-
-# The register kinds a doel may call. Catalogi is called on behalf of zaken.
-BRON_SOORTEN = ("brp", "zaken", "klanten", "contactmomenten", "klantinteracties")
-
-ROLLEN = (
-    "adviseur",
-    "behandelaar",
-    "belanghebbende",
-    "beslisser",
-    "initiator",
-    "klantcontacter",
-    "zaakcoordinator",
-    "mede_initiator",
-)
-
 
 @dataclass(frozen=True)
 class ZaakFilters:
@@ -67,6 +51,11 @@ class Doel:
     verplicht: frozenset[str] = frozenset()
     brp_doelbinding: str | None = None
     bestand: str = ""
+
+    @property
+    def opties(self) -> dict[str, dict[str, object]]:
+        """The doel's own settings per register kind (its `[brp]` table)."""
+        return {"brp": {"doelbinding": self.brp_doelbinding}} if self.brp_doelbinding else {}
 
     def sections(self) -> frozenset[str]:
         return frozenset(path.split(".", 1)[0] for path in self.velden)

@@ -1,92 +1,120 @@
 """From a doel (and the caller's optional narrowing) to what one request does.
 
-The plan decides which registers are called at all, which BRP `fields` are
-asked for, which filters are pushed down to Zaken, and which view paths may
-leave. Sources the plan does not name are never called.
+The plan decides which kinds of register are called at all, and what each is
+asked: its share of the view paths, the doel's record filters for the sections
+it fills, and the doel's own settings for it. Which kind fills which path is
+the kinds' own declaration (vocabulary/kinds.py), handed in as data. Kinds the
+plan does not name are never called.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
 from policies import viewpaths
-from policies.model import Doel
-from policies.paths import intersect, minimal
+from policies.model import ContactFilters, Doel, KlantFilters, ZaakFilters
+from vocabulary.identifiers import Subject
+from vocabulary.kinds import Filters, KindRegistry, SourceQuery
+from vocabulary.paths import intersect
 
-# BRP field names that return the address only when it lies in the Netherlands.
-_DOMESTIC_ONLY = {
-    "verblijfplaats": "verblijfplaatsBinnenland",
-    "adressering": "adresseringBinnenland",
-}
+
+@dataclass(frozen=True)
+class KindPlan:
+    """What every register of one kind is asked, before the subject is known."""
+
+    velden: frozenset[str]
+    filters: Mapping[str, Filters] = field(default_factory=dict)
+    opties: Mapping[str, Any] = field(default_factory=dict)
+
+    def query(self, subject: Subject, inputs: Mapping[str, tuple[Any, ...]]) -> SourceQuery:
+        return SourceQuery(subject, self.velden, self.filters, self.opties, inputs)
 
 
 @dataclass(frozen=True)
 class Plan:
     doel: Doel
     velden: frozenset[str]
-    brp_fields: tuple[str, ...]
-    call_brp: bool
-    call_zaken: bool
-    call_klanten: bool
-    call_contactmomenten: bool
-    call_klantinteracties: bool = False
-    wants_contact_details: bool = False
-    zaaktype_needed: bool = True
-    status_needed: bool = True
+    kinds: Mapping[str, KindPlan]
+    """The kinds to call, in the registry's order, with what each is asked."""
 
     @property
     def sections(self) -> frozenset[str]:
         return frozenset(viewpaths.section_of(p) for p in self.velden)
 
+    def calls(self, soort: str) -> bool:
+        return soort in self.kinds
 
-def make_plan(doel: Doel, requested: Sequence[str] | None = None) -> Plan:
+
+def make_plan(doel: Doel, kinds: KindRegistry, requested: Sequence[str] | None = None) -> Plan:
     """The plan for a doel, narrowed to `requested` paths when the caller gave them.
 
     The caller's paths must already be checked (`unknown_paths`, `forbidden_paths`).
     """
     velden = frozenset(doel.velden) if requested is None else intersect(requested, doel.velden)
-    fields = brp_fields(doel, velden)
-    sections = {viewpaths.section_of(p) for p in velden}
-    wants_contact = any(p in viewpaths.KLANT_CONTACT_PATHS or _under_contact(p) for p in velden)
-    call_contactmomenten = "contactmomenten" in sections and "contactmomenten" in doel.bronnen
+    filters = section_filters(doel)
+    asked: dict[str, frozenset[str]] = {}
+    for kind in kinds:
+        if not kind.called_by_doel or kind.soort not in doel.bronnen:
+            continue
+        own = frozenset(p for p in velden if kind.fills(p))
+        if own and (kind.asks is None or kind.asks(own, filters)):
+            asked[kind.soort] = own
+    # A kind another called kind needs is called too (Klanten for Contactmomenten 1.0).
+    pending = list(asked)
+    while pending:
+        for need in kinds.get(pending.pop()).needs:
+            if need in doel.bronnen and need not in asked:
+                asked[need] = frozenset()
+                pending.append(need)
     return Plan(
         doel=doel,
         velden=velden,
-        brp_fields=fields,
-        call_brp=bool(fields) and "brp" in doel.bronnen,
-        call_zaken="zaken" in sections and "zaken" in doel.bronnen,
-        # Contactmomenten 1.0 is reached through the klant, so it needs Klanten too.
-        call_klanten="klanten" in doel.bronnen and (wants_contact or call_contactmomenten),
-        call_contactmomenten=call_contactmomenten,
-        # Klantinteracties holds both: contact details (partij) and contacts.
-        call_klantinteracties="klantinteracties" in doel.bronnen
-        and (wants_contact or "contactmomenten" in sections),
-        wants_contact_details=wants_contact,
-        # The zaaktype is needed to show it, and to filter on it.
-        zaaktype_needed=doel.zaken.zaaktypen is not None or _any_under(velden, "zaken.zaaktype"),
-        status_needed=_any_under(velden, "zaken.status"),
+        kinds={
+            kind.soort: KindPlan(
+                asked[kind.soort],
+                {section: f for section, f in filters.items() if kind.fills(section)},
+                doel.opties.get(kind.soort, {}),
+            )
+            for kind in kinds
+            if kind.soort in asked
+        },
     )
 
 
-def _any_under(velden: Iterable[str], prefix: str) -> bool:
-    return any(p == prefix or p.startswith(prefix + ".") for p in velden)
+def section_filters(doel: Doel) -> dict[str, Filters]:
+    """The doel's record filters per view section, in the doel file's own keys."""
+    return {
+        "zaken": _zaak_filters(doel.zaken),
+        "contactmomenten": _contact_filters(doel.contactmomenten),
+        "klant": _klant_filters(doel.klant),
+    }
 
 
-def brp_fields(doel: Doel, velden: Iterable[str]) -> tuple[str, ...]:
-    """The BRP `fields` for these view paths: never the automatically delivered ones."""
-    fields: list[str] = []
-    for path in velden:
-        if not viewpaths.is_brp_path(path):
-            continue
-        field = path.split(".", 1)[1]
-        head, _, rest = field.partition(".")
-        if head in viewpaths.BRP_AUTOMATIC_FIELDS:
-            continue
-        if doel.klant.alleen_binnenlands_adres and head in _DOMESTIC_ONLY:
-            field = _DOMESTIC_ONLY[head] + (f".{rest}" if rest else "")
-        fields.append(field)
-    return tuple(sorted(minimal(fields)))
+def _zaak_filters(filters: ZaakFilters) -> Filters:
+    return _set(
+        zaaktypen=filters.zaaktypen,
+        maximaleVertrouwelijkheidaanduiding=filters.maximale_vertrouwelijkheid,
+        rol=filters.rol,
+        afgerondBinnenDagen=filters.afgerond_binnen_dagen,
+    )
+
+
+def _contact_filters(filters: ContactFilters) -> Filters:
+    return _set(
+        vertrouwelijkeUitsluiten=filters.vertrouwelijke_uitsluiten,
+        kanalen=filters.kanalen,
+        periodeDagen=filters.periode_dagen,
+    )
+
+
+def _klant_filters(filters: KlantFilters) -> Filters:
+    return _set(alleenBinnenlandsAdres=filters.alleen_binnenlands_adres or None)
+
+
+def _set(**values: Any) -> Filters:
+    return {key: value for key, value in values.items() if value is not None}
 
 
 def unknown_paths(requested: Iterable[str]) -> list[str]:
@@ -96,7 +124,3 @@ def unknown_paths(requested: Iterable[str]) -> list[str]:
 def forbidden_paths(doel: Doel, requested: Iterable[str]) -> list[str]:
     """Requested paths that share nothing with what the doel allows."""
     return [p for p in requested if not intersect([p], doel.velden)]
-
-
-def _under_contact(path: str) -> bool:
-    return any(path.startswith(c + ".") for c in viewpaths.KLANT_CONTACT_PATHS)

@@ -17,6 +17,7 @@ import pytest
 import yaml
 
 from facade.settings import SettingsError, load_settings
+from facade.sources import KINDS
 from policies.loader import load_policies
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -288,10 +289,10 @@ def test_the_example_production_configuration_really_loads_in_productie(tmp_path
     assert "HS256" not in settings.caller_auth.algorithms
     assert settings.protocollering.pseudonym is not None
     assert not settings.demo.registers
-    policies = load_policies(settings.doelen_dir, settings.toegang_file)
+    policies = load_policies(settings.doelen_dir, settings.toegang_file, KINDS)
     assert set(policies.doelen) == {p.stem for p in DOELEN.glob("*.toml")}
     # The same policy files as the repository's: the same beleidsversie.
-    repository = load_policies(DOELEN, ROOT / "config" / "toegang.toml")
+    repository = load_policies(DOELEN, ROOT / "config" / "toegang.toml", KINDS)
     assert policies.versie == repository.versie
 
 

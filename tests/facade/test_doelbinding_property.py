@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 from connectors.records import VERTROUWELIJKHEIDAANDUIDINGEN
 from facade.app import create_app
 from facade.protocollering.setup import build_trail
+from facade.sources import KINDS
 from policies.access import AccessRule
 from policies.filters import contact_allowed, zaak_allowed
 from policies.loader import PolicySet
@@ -33,10 +34,10 @@ from policies.model import (
     KlantFilters,
     ZaakFilters,
 )
-from policies.paths import covers
 from policies.projection import delivered_paths
 from policies.viewpaths import ALWAYS_WITH_RECORD
 from tests.harness import MemorySink, caller_token, demo_settings
+from vocabulary.paths import covers
 
 BSN = "999993653"
 OTHER_BSN = "999990068"
@@ -249,6 +250,7 @@ async def klantbeeld(doel: Doel, world: World) -> dict[str, Any]:
         doelen={doel.id: doel},
         toegang=(AccessRule(scope="eigenschap", rol=None, doelen=frozenset({doel.id})),),
         versie="sha256:test",
+        kinds=KINDS,
     )
     router = router_for(world)
 

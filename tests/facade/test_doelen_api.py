@@ -9,6 +9,7 @@ from pathlib import Path
 
 from facade.demo import BSN_HOOFDPERSOON, Fault
 from facade.settings import load_settings
+from facade.sources import KINDS
 from policies.describe import review_document
 from policies.loader import load_policies
 from tests.harness import CONFIG, Facade, caller_token, demo_settings, make_facade
@@ -67,7 +68,7 @@ async def test_an_unknown_doel_is_404_and_the_doelen_need_a_token(facade: Facade
 
 
 def test_the_committed_review_document_is_the_current_policy_set() -> None:
-    policies = load_policies(CONFIG / "doelen", CONFIG / "toegang.toml")
+    policies = load_policies(CONFIG / "doelen", CONFIG / "toegang.toml", KINDS)
     committed = (ROOT / "docs" / "doelen-review.md").read_text(encoding="utf-8")
     assert committed == review_document(policies), (
         "docs/doelen-review.md is out of date: run "

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from facade.sources import KINDS
 from policies.loader import PolicyError, load_policies
 
 CONFIG = Path(__file__).resolve().parents[2] / "config"
@@ -42,12 +43,12 @@ def write_policy(tmp_path: Path, doel: str, toegang: str = TOEGANG) -> tuple[Pat
 
 def refusal(tmp_path: Path, doel: str, toegang: str = TOEGANG) -> str:
     with pytest.raises(PolicyError) as info:
-        load_policies(*write_policy(tmp_path, doel, toegang))
+        load_policies(*write_policy(tmp_path, doel, toegang), kinds=KINDS)
     return str(info.value)
 
 
 def test_the_example_doelen_in_config_are_valid() -> None:
-    policies = load_policies(CONFIG / "doelen", CONFIG / "toegang.toml")
+    policies = load_policies(CONFIG / "doelen", CONFIG / "toegang.toml", KINDS)
     assert set(policies.doelen) == {
         "kcc-algemene-vraag",
         "kcc-zaakstatus",
@@ -60,19 +61,19 @@ def test_the_example_doelen_in_config_are_valid() -> None:
 
 
 def test_a_valid_doel_loads_with_its_paths_and_a_content_hash_version(tmp_path: Path) -> None:
-    policies = load_policies(*write_policy(tmp_path, GOOD_DOEL))
+    policies = load_policies(*write_policy(tmp_path, GOOD_DOEL), KINDS)
     doel = policies.doelen["test-doel"]
     assert doel.velden == ("klant.naam.volledigeNaam", "zaken.identificatie")
     assert doel.bronnen == {"brp", "zaken"}
-    again = load_policies(tmp_path / "doelen", tmp_path / "toegang.toml")
+    again = load_policies(tmp_path / "doelen", tmp_path / "toegang.toml", KINDS)
     assert again.versie == policies.versie
 
 
 def test_the_policy_version_changes_when_a_doel_changes(tmp_path: Path) -> None:
-    before = load_policies(*write_policy(tmp_path, GOOD_DOEL)).versie
+    before = load_policies(*write_policy(tmp_path, GOOD_DOEL), KINDS).versie
     changed = GOOD_DOEL.replace('zaken = ["identificatie"]', 'zaken = ["omschrijving"]')
     (tmp_path / "doelen" / "test-doel.toml").write_text(changed, encoding="utf-8")
-    after = load_policies(tmp_path / "doelen", tmp_path / "toegang.toml").versie
+    after = load_policies(tmp_path / "doelen", tmp_path / "toegang.toml", KINDS).versie
     assert before != after
 
 
@@ -157,5 +158,5 @@ def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
         '["identificatie"]', '["kleur"]'
     )
     with pytest.raises(PolicyError) as info:
-        load_policies(*write_policy(tmp_path, doel))
+        load_policies(*write_policy(tmp_path, doel), KINDS)
     assert len(info.value.problems) == 2

@@ -1,4 +1,4 @@
-"""The plan: which registers are called and which BRP fields are asked, per doel."""
+"""The plan: which kinds of register are called, and what each is asked, per doel."""
 
 from __future__ import annotations
 
@@ -6,36 +6,44 @@ from pathlib import Path
 
 import pytest
 
+from connectors.brp import fields_for
+from facade.sources import KINDS
 from policies.loader import PolicySet, load_policies
-from policies.plan import forbidden_paths, make_plan, unknown_paths
+from policies.plan import Plan, forbidden_paths, make_plan, unknown_paths
 
 CONFIG = Path(__file__).resolve().parents[2] / "config"
 
 
 @pytest.fixture(scope="module")
 def policies() -> PolicySet:
-    return load_policies(CONFIG / "doelen", CONFIG / "toegang.toml")
+    return load_policies(CONFIG / "doelen", CONFIG / "toegang.toml", KINDS)
+
+
+def brp_fields(plan: Plan) -> tuple[str, ...]:
+    """The `fields` the BRP source sends for this plan."""
+    brp = plan.kinds["brp"]
+    return fields_for(brp.velden, brp.filters.get("klant", {}))
 
 
 def test_brp_fields_are_the_doels_klant_paths_without_the_automatic_fields(
     policies: PolicySet,
 ) -> None:
-    plan = make_plan(policies.doelen["belastingen"])
-    assert plan.brp_fields == (
+    plan = make_plan(policies.doelen["belastingen"], KINDS)
+    assert brp_fields(plan) == (
         "adressering",
         "burgerservicenummer",
         "naam.volledigeNaam",
         "overlijden.datum",
         "verblijfplaats.verblijfadres",
     )
-    assert "opschortingBijhouding" not in plan.brp_fields
+    assert "opschortingBijhouding" not in brp_fields(plan)
 
 
 def test_a_domestic_only_doel_asks_for_the_binnenland_variants(policies: PolicySet) -> None:
-    plan = make_plan(policies.doelen["kcc-algemene-vraag"])
-    assert "verblijfplaatsBinnenland.verblijfadres" in plan.brp_fields
-    assert "adresseringBinnenland.aanhef" in plan.brp_fields
-    assert not any(f.startswith(("verblijfplaats.", "adressering.")) for f in plan.brp_fields)
+    plan = make_plan(policies.doelen["kcc-algemene-vraag"], KINDS)
+    assert "verblijfplaatsBinnenland.verblijfadres" in brp_fields(plan)
+    assert "adresseringBinnenland.aanhef" in brp_fields(plan)
+    assert not any(f.startswith(("verblijfplaats.", "adressering.")) for f in brp_fields(plan))
 
 
 @pytest.mark.parametrize(
@@ -52,8 +60,8 @@ def test_a_domestic_only_doel_asks_for_the_binnenland_variants(policies: PolicyS
 def test_each_doel_calls_exactly_the_registers_it_needs(
     policies: PolicySet, doel: str, brp: bool, zaken: bool, klanten: bool, contactmomenten: bool
 ) -> None:
-    plan = make_plan(policies.doelen[doel])
-    assert (plan.call_brp, plan.call_zaken, plan.call_klanten, plan.call_contactmomenten) == (
+    plan = make_plan(policies.doelen[doel], KINDS)
+    assert tuple(plan.calls(s) for s in ("brp", "zaken", "klanten", "contactmomenten")) == (
         brp,
         zaken,
         klanten,
@@ -64,7 +72,9 @@ def test_each_doel_calls_exactly_the_registers_it_needs(
 def test_caller_fields_narrow_the_plan_and_skip_registers_no_longer_needed(
     policies: PolicySet,
 ) -> None:
-    plan = make_plan(policies.doelen["kcc-algemene-vraag"], ["zaken.identificatie", "klant.naam"])
+    plan = make_plan(
+        policies.doelen["kcc-algemene-vraag"], KINDS, ["zaken.identificatie", "klant.naam"]
+    )
     assert plan.velden == {
         "zaken.identificatie",
         "klant.naam.volledigeNaam",
@@ -72,9 +82,9 @@ def test_caller_fields_narrow_the_plan_and_skip_registers_no_longer_needed(
         "klant.naam.geslachtsnaam",
         "klant.naam.voorvoegsel",
     }
-    assert plan.call_zaken and plan.call_brp
-    assert not plan.call_klanten and not plan.call_contactmomenten
-    assert plan.brp_fields == (
+    assert plan.calls("zaken") and plan.calls("brp")
+    assert not plan.calls("klanten") and not plan.calls("contactmomenten")
+    assert brp_fields(plan) == (
         "naam.geslachtsnaam",
         "naam.volledigeNaam",
         "naam.voorletters",

@@ -8,8 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from policies import viewpaths
-from policies.paths import covers
 from policies.projection import allowed_tree, delivered_paths, project
+from vocabulary.paths import covers
 
 
 def test_only_allowed_paths_survive_and_secrecy_flags_travel_with_the_record() -> None:
