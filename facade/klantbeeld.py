@@ -30,8 +30,10 @@ from facade.view import (
 from policies.filters import contact_allowed, klant_filtered, zaak_allowed
 from policies.plan import Plan
 from policies.projection import allowed_tree, project
+from policies.viewpaths import REFERENCES
 from vocabulary.identifiers import BURGERSERVICENUMMER, Subject
 from vocabulary.kinds import Contribution, ServedOutcome, SourceQuery
+from vocabulary.paths import covers
 
 
 @dataclass
@@ -95,7 +97,10 @@ class KlantbeeldService:
         if "zaken" in plan.sections:
             view["zaken"] = project(merged_zaken, tree.get("zaken"))
         if "contactmomenten" in plan.sections:
-            references = zaak_references(merged_zaken)
+            # A contact names a linked zaak by its identificatie: only where this
+            # view may show the identificatie of that zaak (DESIGN: references).
+            linkable = any(covers(p, REFERENCES["contactmomenten.zaken"]) for p in plan.velden)
+            references = zaak_references(merged_zaken) if linkable else {}
             records = [
                 contact_view(c, references)
                 for contribution in found

@@ -70,19 +70,32 @@ def _phone_key(nummer: str) -> str:
 
 
 def merge_zaken(zaken: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """One list, newest first; the same zaak (identificatie + bronorganisatie) once."""
-    seen: set[tuple[str, str]] = set()
+    """One list, newest first; a zaak seen in two registers (a migration) once.
+
+    Copies are the same zaak when `identificatie` + `bronorganisatie` match and
+    they come from different registers (two records of one register are two
+    zaken). The copy whose current status was set last wins; then the later
+    `registratiedatum`; then the register listed first in the configuration.
+    """
     merged: list[dict[str, Any]] = []
-    for zaak in sorted(zaken, key=_zaak_order, reverse=True):
+    first_copy: dict[tuple[str, str], int] = {}  # zaak key → its place in `merged`
+    for zaak in zaken:
         key = (
             zaak.get("identificatie") or zaak.get("url") or "",
             zaak.get("bronorganisatie") or "",
         )
-        if key in seen:
-            continue
-        seen.add(key)
-        merged.append(zaak)
-    return merged
+        at = first_copy.get(key)
+        if at is None or merged[at].get("bron") == zaak.get("bron"):
+            first_copy.setdefault(key, len(merged))
+            merged.append(zaak)
+        elif _recency(zaak) > _recency(merged[at]):
+            merged[at] = zaak
+    return sorted(merged, key=_zaak_order, reverse=True)
+
+
+def _recency(zaak: dict[str, Any]) -> tuple[str, str]:
+    status = zaak.get("status") or {}
+    return (status.get("datumStatusGezet") or "", zaak.get("registratiedatum") or "")
 
 
 def zaak_references(zaken: list[dict[str, Any]]) -> dict[str, str]:
@@ -116,20 +129,26 @@ def merge_contacten(contacten: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """One list, newest first; a contact seen in two registers (a migration) once.
 
     The same contact in Contactmomenten 1.0 and Klantinteracties has no shared
-    id, so it is recognised by moment, kanaal and text.
+    id, so it is recognised by moment, kanaal and text — across registers only:
+    two contacts of one register at one moment are two contacts. Of copies, the
+    first given stays (the caller orders Klantinteracties first).
     """
-    seen: set[object] = set()
+    seen: dict[object, object] = {}  # contact key → the register that gave it
     merged: list[dict[str, Any]] = []
     for contact in sorted(contacten, key=_instant, reverse=True):
+        bron = contact.get("bron")
         same_record = contact.get("url")
         same_contact = (
             _instant(contact),
             (contact.get("kanaal") or "").strip().lower(),
             " ".join((contact.get("tekst") or "").split()),
         )
-        if same_record in seen or (same_contact[0] != _UNDATED and same_contact in seen):
+        if same_record is not None and (same_record, bron) in seen:
             continue
-        seen.update({same_record, same_contact} - {None})
+        if same_contact[0] != _UNDATED and seen.get(same_contact, bron) != bron:
+            continue
+        seen[(same_record, bron)] = bron
+        seen.setdefault(same_contact, bron)
         merged.append(contact)
     return merged
 

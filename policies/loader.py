@@ -24,7 +24,7 @@ from policies.model import (
 )
 from vocabulary.enums import ROLLEN, VERTROUWELIJKHEIDAANDUIDINGEN
 from vocabulary.kinds import KindRegistry
-from vocabulary.paths import minimal
+from vocabulary.paths import covers, minimal
 
 _DOEL_KEYS = {
     "id",
@@ -201,6 +201,15 @@ def _velden(
                 )
                 continue
             paths.append(path)
+    for reference, target in viewpaths.REFERENCES.items():
+        if any(covers(reference, p) or covers(p, reference) for p in paths) and not any(
+            covers(p, target) for p in paths
+        ):
+            checker.problem(
+                f"velden.{viewpaths.section_of(reference)}",
+                f"'{reference.split('.', 1)[1]}' shows the {target} of linked zaken, "
+                f"so '{target}' must be allowed too",
+            )
     for soort in sorted(bronnen):
         kind = kinds.get(soort)
         for need in kind.needs:

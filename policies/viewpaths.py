@@ -100,6 +100,10 @@ ALWAYS_WITH_RECORD = frozenset(
     }
 )
 
+# A path whose values are another section's values: a contact's `zaken` lists
+# the identificatie of each linked zaak. It may leave only where that does.
+REFERENCES = {"contactmomenten.zaken": "zaken.identificatie"}
+
 # The klant paths that come from the klant registers rather than from the BRP.
 KLANT_CONTACT_PATHS = frozenset(f"klant.{name}" for name in KLANT_CONTACT)
 

@@ -160,3 +160,13 @@ def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
     with pytest.raises(PolicyError) as info:
         load_policies(*write_policy(tmp_path, doel), KINDS)
     assert len(info.value.problems) == 2
+
+
+def test_a_doel_linking_contacts_to_zaken_it_may_not_identify_is_refused(tmp_path: Path) -> None:
+    doel = GOOD_DOEL.replace(
+        'bronnen = ["brp", "zaken"]', 'bronnen = ["brp", "zaken", "klantinteracties"]'
+    )
+    doel = doel.replace(
+        'zaken = ["identificatie"]', 'zaken = ["omschrijving"]\ncontactmomenten = ["zaken"]'
+    )
+    assert "'zaken.identificatie' must be allowed too" in refusal(tmp_path, doel)
