@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import time
+from collections.abc import Coroutine
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -27,6 +30,7 @@ from policies.plan import make_plan
 from policies.projection import delivered_paths
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 SELF_SERVICE_USER = "BurgerZelf"
 
 
@@ -75,6 +79,16 @@ async def _recorded(
     """The klantbeeld, answered only once its record is confirmed, whatever the outcome."""
     try:
         response = await _klantbeeld(request, state, caller, processing)
+    except asyncio.CancelledError:
+        # Gone, or shut down: the calls were made, so the record is written all the
+        # same (it lands without anyone waiting for it).
+        processing.failed("CancelledError", "afgebroken")
+        processing.close(499)
+        raise
+    except ClientGone:
+        processing.failed("ClientGone", "afgebroken-door-client")
+        processing.close(499)
+        return Response(status_code=499)
     except Problem as problem:
         processing.failed("Problem", problem.code)
         await _confirm(state, processing, problem.status)
@@ -112,20 +126,25 @@ async def _klantbeeld(
         )
     state.in_flight += 1
     try:
-        return await _answer(state, caller, verzoek, processing)
+        return await _answer(request, state, caller, verzoek, processing)
     finally:
         state.in_flight -= 1
 
 
 async def _answer(
-    state: AppState, caller: Caller, verzoek: KlantbeeldRequest, processing: Processing
+    request: Request,
+    state: AppState,
+    caller: Caller,
+    verzoek: KlantbeeldRequest,
+    processing: Processing,
 ) -> Response:
     doel = verzoek.doel
     plan = make_plan(doel, state.policies.kinds, verzoek.fields)
     # The registers see the processing span as their caller (traceparent), so
     # their own logboeken point at this record.
     with propagate_as(processing.span):
-        result = await state.service.build(verzoek.bsn, plan, _call_context(caller, verzoek))
+        build = state.service.build(verzoek.bsn, plan, _call_context(caller, verzoek))
+        result = await _unless_client_goes(request, build)
     processing.consulted(result.bronnen)
     missing = sorted(
         {b["soort"] for b in result.bronnen if b["status"] in ("fout", "timeout")} & doel.verplicht
@@ -154,20 +173,54 @@ async def _confirm(state: AppState, processing: Processing, http_status: int) ->
     sink = state.trail.sink.name
     try:
         await processing.finish(http_status)
-        state.metrics.audit_duration.record(
-            (time.perf_counter() - started) * 1000, {"sink": sink, "resultaat": "bevestigd"}
-        )
     except SinkError as exc:
         state.metrics.audit_duration.record(
             (time.perf_counter() - started) * 1000, {"sink": sink, "resultaat": "mislukt"}
         )
         log.error("protocollering not confirmed", extra={"error": str(exc)})
+        # The write may still land: a correcting record of the same processing then
+        # tells what the caller really got (a 503, nothing delivered).
+        processing.correct(503, "protocollering-onbeschikbaar")
         raise unavailable(
             "protocollering-onbeschikbaar",
             "De opvraging kon niet worden vastgelegd en is daarom niet beantwoord. "
             "Probeer het later opnieuw.",
             retry_after=5,
         ) from None
+    state.metrics.audit_duration.record(
+        (time.perf_counter() - started) * 1000, {"sink": sink, "resultaat": "bevestigd"}
+    )
+
+
+class ClientGone(Exception):
+    """The caller closed the connection before its klantbeeld was ready."""
+
+
+async def _unless_client_goes(request: Request, work: Coroutine[Any, Any, T]) -> T:
+    """Run `work`, cancelling it (and every upstream call in it) when the client goes away.
+
+    The body has been read, so the next ASGI message can only be `http.disconnect`.
+    """
+    task = asyncio.ensure_future(work)
+    watcher = asyncio.ensure_future(_disconnected(request))
+    try:
+        await asyncio.wait({task, watcher}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        watcher.cancel()
+        if not task.done():
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+    if task.cancelled():
+        raise ClientGone()
+    return task.result()
+
+
+async def _disconnected(request: Request) -> None:
+    while True:
+        message = await request.receive()
+        if message["type"] == "http.disconnect":
+            return
 
 
 def _refuse_token_in_url(request: Request) -> None:

@@ -34,3 +34,5 @@ SOURCES = "klantbeeld.bronnen"  # "naam=status" per register
 FIELDS = "klantbeeld.velden"  # delivered field paths
 HTTP_STATUS = "klantbeeld.http_status"
 OUTCOME = "klantbeeld.uitkomst"  # problem code, or "ok"
+# On a later record of the same processing: the audit span id of the record it corrects.
+CORRECTION_OF = "klantbeeld.correctie_van"

@@ -5,17 +5,29 @@ exporter's result away, and the BatchSpanProcessor drops spans under pressure;
 neither can tell a request that its record is safe. This processor hands the
 records of one klantbeeld (the processing span and its audit span) to the sink
 as one batch, on the event loop, and lets the request await the outcome.
+
+A correction (an audit span with `klantbeeld.correctie_van`, made after its
+processing span ended) is written on its own, after the write it corrects has
+ended either way, so a reader that takes a processing's last record reads the
+truth; it is retried in the background until it is confirmed or the sink closes.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 
 from opentelemetry.context import Context
 from opentelemetry.sdk.trace import ReadableSpan, Span, SpanProcessor
 from opentelemetry.trace import Span as ApiSpan
 
+from facade.protocollering.attributes import CORRECTION_OF
 from facade.protocollering.sink import AUDIT_SPAN, PROCESSING_SPAN, AuditSink, SinkError
+
+log = logging.getLogger(__name__)
+
+# Between attempts to write a correction: short at first, never more than a minute.
+_RETRY_DELAYS = (0.1, 0.5, 2.0, 10.0, 60.0)
 
 
 class ConfirmingSpanProcessor(SpanProcessor):
@@ -23,6 +35,7 @@ class ConfirmingSpanProcessor(SpanProcessor):
         self.sink = sink
         self._audit: dict[int, list[ReadableSpan]] = {}
         self._writes: dict[int, asyncio.Task[None]] = {}
+        self._corrections: set[asyncio.Task[None]] = set()
 
     def on_start(self, span: Span, parent_context: Context | None = None) -> None:
         return None
@@ -30,6 +43,9 @@ class ConfirmingSpanProcessor(SpanProcessor):
     def on_end(self, span: ReadableSpan) -> None:
         # Called from span.end(), on the event loop thread of the request.
         if span.name == AUDIT_SPAN and span.parent is not None:
+            if (span.attributes or {}).get(CORRECTION_OF):
+                self._correct(span)
+                return
             self._audit.setdefault(span.parent.span_id, []).append(span)
             return
         if span.name != PROCESSING_SPAN:
@@ -41,9 +57,12 @@ class ConfirmingSpanProcessor(SpanProcessor):
         task.add_done_callback(_consume)
         self._writes[span_id] = task
 
-    async def confirmed(self, span: ApiSpan, timeout: float) -> None:
-        """Wait until the sink confirmed this span's batch; SinkError if it did not in time."""
-        task = self._writes.pop(span.get_span_context().span_id, None)
+    def write_of(self, span: ApiSpan) -> asyncio.Task[None] | None:
+        """The write of this processing span's batch (once: the caller owns it then)."""
+        return self._writes.pop(span.get_span_context().span_id, None)
+
+    async def confirmed(self, task: asyncio.Task[None] | None, timeout: float) -> None:
+        """Wait until the sink confirmed this write; SinkError if it did not in time."""
         if task is None:
             raise SinkError("no record was written for this processing")
         try:
@@ -54,6 +73,34 @@ class ConfirmingSpanProcessor(SpanProcessor):
             raise
         except Exception as exc:
             raise SinkError(f"the {self.sink.name} sink failed: {type(exc).__name__}") from None
+
+    def correct(self, after: asyncio.Task[None] | None) -> None:
+        """The next correction span waits for this write (see `_correct`)."""
+        self._after = after
+
+    def _correct(self, span: ReadableSpan) -> None:
+        after, self._after = getattr(self, "_after", None), None
+        task = asyncio.get_running_loop().create_task(self._write_correction(span, after))
+        self._corrections.add(task)
+        task.add_done_callback(self._corrections.discard)
+
+    async def _write_correction(self, span: ReadableSpan, after: asyncio.Task[None] | None) -> None:
+        if after is not None:
+            await asyncio.wait({after})
+        for delay in (*_RETRY_DELAYS, None):
+            try:
+                await self.sink.write([span])
+                return
+            except Exception as exc:
+                log.error("correction not confirmed", extra={"error": type(exc).__name__})
+                if delay is None:
+                    return
+                await asyncio.sleep(delay)
+
+    async def drain(self, timeout: float) -> None:
+        """Give pending corrections `timeout` seconds to land (at shutdown)."""
+        if self._corrections:
+            await asyncio.wait(set(self._corrections), timeout=timeout)
 
     def shutdown(self) -> None:
         return None

@@ -9,6 +9,7 @@ a pseudonym; the doel; the registers consulted; the field paths delivered) and
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -73,6 +74,8 @@ class Processing:
     span: Span
     audit: dict[str, object] = field(default_factory=dict)
     _error: tuple[str, str] | None = None
+    _write: asyncio.Task[None] | None = None
+    _audit_span_id: str = ""
 
     @property
     def trace_id(self) -> str:
@@ -116,11 +119,20 @@ class Processing:
 
     async def finish(self, http_status: int) -> None:
         """Close both spans and wait for the sink; raises SinkError when it does not confirm."""
+        self.close(http_status)
+        await self.trail.processor.confirmed(self._write, self.trail.deadline)
+
+    def close(self, http_status: int) -> None:
+        """Close both spans; the sink's write starts now and runs on without the request.
+
+        For a klantbeeld that is cancelled: its record must land though nobody waits.
+        """
         self.audit[a.HTTP_STATUS] = http_status
         self.audit[a.OUTCOME] = self._error[1] if self._error else "ok"
         context = trace.set_span_in_context(self.span)
         audit = self.trail.tracer.start_span(AUDIT_SPAN, context=context)
         audit.set_attributes(self.audit)  # type: ignore[arg-type]
+        self._audit_span_id = f"{audit.get_span_context().span_id:016x}"
         audit.end()
         if self._error:
             kind, code = self._error
@@ -130,4 +142,20 @@ class Processing:
         else:
             self.span.set_status(Status(StatusCode.OK))
         self.span.end()
-        await self.trail.processor.confirmed(self.span, self.trail.deadline)
+        self._write = self.trail.processor.write_of(self.span)
+
+    def correct(self, http_status: int, code: str) -> None:
+        """A later record of this processing: what the caller really got, nothing delivered.
+
+        Written after the first record's write has ended, and retried until confirmed.
+        """
+        audit = {k: v for k, v in self.audit.items() if k != a.FIELDS}
+        audit.update(
+            {a.HTTP_STATUS: http_status, a.OUTCOME: code, a.CORRECTION_OF: self._audit_span_id}
+        )
+        self.trail.processor.correct(self._write)
+        span = self.trail.tracer.start_span(
+            AUDIT_SPAN, context=trace.set_span_in_context(self.span)
+        )
+        span.set_attributes(audit)  # type: ignore[arg-type]
+        span.end()
