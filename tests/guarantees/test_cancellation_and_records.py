@@ -145,7 +145,7 @@ async def test_a_caller_after_a_cancelled_one_gets_its_own_answer_not_their_canc
 
 
 class LateSink(MemorySink):
-    """Confirms its first write only after `delay` seconds (then it does land); later ones at once."""
+    """Confirms its first write only after `delay` seconds (it does land); later ones at once."""
 
     def __init__(self, delay: float) -> None:
         super().__init__()
