@@ -64,10 +64,14 @@ class CircuitBreaker:
                 raise CircuitOpen()  # one probe at a time
             self._probing = True
 
-    def record(self, error: UpstreamError | None) -> None:
-        """The outcome of a call that `before_call` let through."""
+    def record(self, error: BaseException | None) -> None:
+        """The outcome of a call that `before_call` let through.
+
+        An error that is not an `UpstreamError` (a bug, a `RecursionError` from a
+        pathological answer) counts against the register: it ends a probe too.
+        """
         self._probing = False
-        if error is None or not unhealthy(error):
+        if error is None or (isinstance(error, UpstreamError) and not unhealthy(error)):
             self._failures = 0
             self._opened_at = None
             return

@@ -128,12 +128,6 @@ def _query_value(value: Any) -> str:
     return str(value)
 
 
-@dataclass
-class _SharedCall:
-    task: asyncio.Task[Any]
-    waiters: int = 0
-
-
 class Upstream:
     """One register: where it lives, how to authenticate, and how to read it safely."""
 
@@ -158,7 +152,6 @@ class Upstream:
         self.tracer = tracer or default_tracer()
         self.breaker = breaker or CircuitBreaker()
         # Identical GETs in flight at the same time share one upstream call.
-        self._in_flight: dict[tuple[str, ...], _SharedCall] = {}
         parts = urlsplit(self.base_url)
         self._origin = (parts.scheme, parts.netloc)
         # The aiohttp transport under `client`, when requests may skip httpx.
@@ -238,9 +231,10 @@ class Upstream:
                 method, url, params=params, headers=all_headers, content=content
             )
         retryable = method == "GET" if idempotent is None else idempotent
-        if method != "GET":
-            return await self._resilient(request, retryable)
-        return await self._single_flight(request, retryable)
+        # No single flight here: an answer about a person is never shared between
+        # processings, each makes its own call with its own user and trace context.
+        # (Catalogi, which is not personal, shares its calls: connectors/catalogi.py.)
+        return await self._resilient(request, retryable)
 
     def _fast_transport(self) -> Any:
         """The client's aiohttp transport when a request may go to it directly, else None.
@@ -345,42 +339,6 @@ class Upstream:
             )
         return self._aiohttp_timeout
 
-    async def _single_flight(self, request: httpx.Request | _FastRequest, retryable: bool) -> Any:
-        """One upstream call for identical concurrent GETs (same URL, same credentials).
-
-        The key includes the Authorization header: only the same user's identical
-        requests are shared, so each register's audit still sees every user.
-        The shared call runs in a task of its own: a caller that gives up (its
-        deadline) leaves it running for the others, and the last one to give up
-        cancels it, so no call outlives everyone who wanted it.
-        """
-        key = (
-            str(request.url),
-            request.headers.get("authorization", ""),
-            request.headers.get("accept-crs", ""),
-        )
-        shared = self._in_flight.get(key)
-        if shared is None:
-            task = asyncio.get_running_loop().create_task(self._resilient(request, retryable))
-            shared = _SharedCall(task)
-            self._in_flight[key] = shared
-            task.add_done_callback(lambda done: self._forget(key, shared))
-        shared.waiters += 1
-        try:
-            return await asyncio.shield(shared.task)
-        except asyncio.CancelledError:
-            if shared.waiters == 1 and not shared.task.done():
-                shared.task.cancel()
-            raise
-        finally:
-            shared.waiters -= 1
-
-    def _forget(self, key: tuple[str, ...], shared: _SharedCall) -> None:
-        if self._in_flight.get(key) is shared:
-            del self._in_flight[key]
-        if not shared.task.cancelled():
-            shared.task.exception()  # retrieved: no "never retrieved" warning
-
     async def _resilient(self, request: httpx.Request | _FastRequest, retryable: bool) -> Any:
         """Breaker first; then one retry of a retryable failure when the budget allows it."""
         loop = asyncio.get_running_loop()
@@ -399,7 +357,14 @@ class Upstream:
                 await asyncio.sleep(wait)
                 continue
             except asyncio.CancelledError:
-                self.breaker.abandoned()
+                if budget.own_deadline_passed():
+                    # The register's own deadline expired: a hang is a failure.
+                    self.breaker.record(UpstreamTimeout())
+                else:
+                    self.breaker.abandoned()  # cut by the shared budget or the client
+                raise
+            except BaseException as exc:
+                self.breaker.record(exc)  # any other end also ends a half-open probe
                 raise
             self.breaker.record(None)
             return result

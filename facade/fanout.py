@@ -127,7 +127,8 @@ async def _call(
 async def _run(register: Register, query: SourceQuery, ctx: Any, budget_end: float) -> Outcome:
     loop = asyncio.get_running_loop()
     start = loop.time()
-    deadline = min(start + register.settings.deadline_ms / 1000, budget_end)
+    own = start + register.settings.deadline_ms / 1000
+    deadline = min(own, budget_end)
 
     def took() -> int:
         return round((loop.time() - start) * 1000)
@@ -135,7 +136,7 @@ async def _run(register: Register, query: SourceQuery, ctx: Any, budget_end: flo
     assert register.source is not None, "the fan-out only calls registers with a source"
     try:
         async with asyncio.timeout_at(deadline):
-            with budget.deadline_at(deadline):
+            with budget.deadline_at(deadline, own=own):
                 contribution = await register.source.fetch(query, ctx)
     except (TimeoutError, UpstreamTimeout):
         return Outcome(register, "timeout", took(), probleem=UpstreamTimeout().problem())

@@ -439,6 +439,12 @@ def _schemas() -> dict[str, Schema]:
                     },
                     "additionalProperties": {"type": "boolean"},
                 },
+                "onderbrekers": {
+                    "type": "object",
+                    "description": "Registers die nu niet worden gevraagd (circuit breaker "
+                    "open of een proefaanroep bezig), bij hun naam uit de configuratie.",
+                    "additionalProperties": {"type": "string", "enum": ["open", "half-open"]},
+                },
             },
             "additionalProperties": False,
         },

@@ -273,8 +273,19 @@ async def readyz(request: Request) -> Response:
         "registers": not breakers or any(b is not BreakerState.OPEN for b in breakers),
     }
     ready = all(checks.values())
+    # Which registers are not asked now (breaker open or probing): names from the
+    # configuration, so an operator sees a hanging register while the view still works.
+    tripped = {
+        r.naam: r.upstream.breaker.state.value
+        for r in state.registers.all
+        if r.upstream.breaker.state is not BreakerState.CLOSED
+    }
     return JSONResponse(
-        {"status": "ok" if ready else "niet-gereed", "controles": checks},
+        {
+            "status": "ok" if ready else "niet-gereed",
+            "controles": checks,
+            **({"onderbrekers": tripped} if tripped else {}),
+        },
         status_code=200 if ready else 503,
         headers={"Cache-Control": "no-store"},
     )

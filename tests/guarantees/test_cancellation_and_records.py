@@ -119,11 +119,6 @@ async def test_cancelled_klantbeeld_is_recorded() -> None:
         assert record[HTTP_STATUS] != 200
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 12 point 1: the single-flight entry outlives its last (cancelled) waiter; "
-    "a new caller joining it gets a CancelledError it never asked for",
-)
 async def test_a_caller_after_a_cancelled_one_gets_its_own_answer_not_their_cancellation() -> None:
     registers = Intercepted()
     # A torn-down connection takes a moment: the window in which a new caller may join.
