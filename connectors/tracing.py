@@ -108,13 +108,18 @@ def propagate_as(span: Span) -> Iterator[None]:
 
 
 def inject_trace_context(request: httpx.Request) -> None:
-    """Put `traceparent` (and `tracestate`) on the outgoing request."""
+    """Put `traceparent` on the outgoing request.
+
+    Never `tracestate`: it would carry a caller's opaque vendor data, unvetted,
+    to every register.
+    """
     carrier: dict[str, str] = {}
     span = _PROPAGATED.get()
     context = trace.set_span_in_context(span) if span is not None else None
     _PROPAGATOR.inject(carrier, context=context, setter=_SETTER)
     for name, value in carrier.items():
-        request.headers[name] = value
+        if name != "tracestate":
+            request.headers[name] = value
 
 
 def _error_type(exc: UpstreamError) -> str:

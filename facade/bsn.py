@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 
 _NINE_DIGITS = re.compile(r"[0-9]{9}")
+# Nine digits, each pair perhaps apart by one separator ("999.99.0044", "999-99-0081",
+# "999 99 0044"), not inside a longer run of digits.
+_SEPARATED_NINE = re.compile(r"(?<![0-9])[0-9](?:[ .\-]?[0-9]){8}(?![0-9])")
 
 
 def passes_elfproef(bsn: str) -> bool:
@@ -14,6 +17,17 @@ def passes_elfproef(bsn: str) -> bool:
     total = sum(int(d) * w for d, w in zip(bsn[:8], range(9, 1, -1), strict=True))
     total -= int(bsn[8])
     return total % 11 == 0
+
+
+def contains_bsn(text: str) -> bool:
+    """Whether a BSN stands anywhere in `text`, with or without separators.
+
+    For values a caller sends that travel on (a user name, a token subject such
+    as DigiD's `s00000000:<bsn>`): they must never carry a resident's BSN.
+    """
+    return any(
+        passes_elfproef(re.sub(r"[ .\-]", "", m.group())) for m in _SEPARATED_NINE.finditer(text)
+    )
 
 
 def bsn_problem(value: object) -> str | None:

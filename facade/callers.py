@@ -32,6 +32,17 @@ class Caller:
     bsn: str | None = None
 
 
+def _check_claim_types(claims: dict[str, Any]) -> None:
+    """Strict types (RFC 7519): PyJWT accepts `exp: "1999999999"` and an empty `sub`."""
+    for name in ("exp", "iat", "nbf"):
+        if name in claims and (
+            not isinstance(claims[name], int | float) or isinstance(claims[name], bool)
+        ):
+            raise unauthorized(f"De claim '{name}' van het token moet een getal zijn.")
+    if not isinstance(claims.get("sub"), str) or not claims["sub"].strip():
+        raise unauthorized("De claim 'sub' van het token moet een niet-lege tekst zijn.")
+
+
 class CallerAuthenticator:
     JWKS_TTL_SECONDS = 600
     JWKS_MIN_REFRESH_SECONDS = 30
@@ -83,6 +94,7 @@ class CallerAuthenticator:
             raise unauthorized(f"Het token mist de claim '{exc.claim}'.") from None
         except jwt.PyJWTError:
             raise unauthorized("De handtekening of inhoud van het token is ongeldig.") from None
+        _check_claim_types(claims)
         return self._caller(claims)
 
     async def _key_for(self, alg: str, kid: str | None) -> Any:

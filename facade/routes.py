@@ -7,6 +7,7 @@ import contextlib
 import logging
 import time
 from collections.abc import Coroutine
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
@@ -16,7 +17,7 @@ from starlette.responses import JSONResponse, Response
 from connectors.breaker import BreakerState
 from connectors.context import CallContext
 from connectors.tracing import propagate_as
-from facade.bsn import passes_elfproef
+from facade.bsn import contains_bsn
 from facade.callers import Caller
 from facade.metrics import doel_label
 from facade.problems import API_VERSION, Problem, unauthorized, unavailable
@@ -30,6 +31,10 @@ from policies.plan import make_plan
 from policies.projection import delivered_paths
 
 log = logging.getLogger(__name__)
+# Query parameter names (any case) under which a token would end up in logs.
+_TOKEN_PARAMETERS = frozenset(
+    {"access_token", "token", "jwt", "id_token", "bearer", "authorization", "auth", "apikey"}
+)
 T = TypeVar("T")
 SELF_SERVICE_USER = "BurgerZelf"
 
@@ -46,13 +51,15 @@ async def klantbeeld(request: Request) -> Response:
     state: AppState = request.app.state.facade
     _refuse_token_in_url(request)
     caller = await state.authenticator.authenticate(request.headers.get("authorization"))
-    client_id = _never_a_bsn(caller.client_id, state)
-    processing = state.trail.start(request.headers, client_id=client_id)
-    processing.caller(
-        client_id=client_id,
+    # A subject that is or embeds a BSN (DigiD-based identity providers do that) is
+    # replaced once, here, for the audit and for every register alike.
+    caller = replace(
+        caller,
         subject=_never_a_bsn(caller.subject, state),
-        issuer=caller.issuer,
+        client_id=_never_a_bsn(caller.client_id, state),
     )
+    processing = state.trail.start(_without_tracestate(request.headers), client_id=caller.client_id)
+    processing.caller(client_id=caller.client_id, subject=caller.subject, issuer=caller.issuer)
     started = time.perf_counter()
     outcome, status = "interne-fout", 500
     try:
@@ -225,17 +232,22 @@ async def _disconnected(request: Request) -> None:
 
 def _refuse_token_in_url(request: Request) -> None:
     # A token in a URL ends up in proxy and browser logs: only the header counts.
-    if {"access_token", "token", "jwt"} & set(request.query_params):
+    if _TOKEN_PARAMETERS & {name.lower() for name in request.query_params}:
         raise unauthorized(
             "Een token in de URL wordt niet geaccepteerd; gebruik de Authorization-header."
         )
 
 
 def _never_a_bsn(value: str, state: AppState) -> str:
-    # A portal may put the resident's BSN in `sub`: the audit names a pseudonym then.
-    if passes_elfproef(value.strip()):
-        return "pseudoniem:" + state.trail.pseudonymizer.pseudonym(value.strip())
+    """`pseudoniem:<16 hex>` for a value that holds a BSN anywhere; the value otherwise."""
+    if contains_bsn(value):
+        return "pseudoniem:" + state.trail.pseudonymizer.pseudonym(value.strip())[:16]
     return value
+
+
+def _without_tracestate(headers: Any) -> dict[str, str]:
+    # A caller's tracestate is opaque vendor data: it is not passed on to the registers.
+    return {k: v for k, v in headers.items() if k.lower() != "tracestate"}
 
 
 async def doelen(request: Request) -> Response:

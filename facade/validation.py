@@ -7,6 +7,7 @@ Authentication (401) happens before any of this.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ from typing import Any
 
 from starlette.requests import Request
 
-from facade.bsn import bsn_problem, passes_elfproef
+from facade.bsn import bsn_problem, contains_bsn
 from facade.callers import Caller
 from facade.problems import InvalidParam, Problem, bad_request, forbidden, invalid
 from policies.access import allowed_doelen
@@ -70,8 +71,12 @@ def parse_request(raw: bytes, request: Request, policies: PolicySet) -> Klantbee
             params.append(invalid("body", "geen-object", "De body moet een JSON-object zijn."))
     bsn, fields = None, None
     if isinstance(body, dict):
-        for key in sorted(set(body) - {"burgerservicenummer", "fields"}):
-            params.append(invalid(key, "onbekend", "Onbekend veld in de body."))
+        if set(body) - {"burgerservicenummer", "fields"}:
+            # Never the key itself: a caller may have put anything there, a BSN too.
+            params.append(
+                invalid("body", "onbekend-veld", "De body mag alleen burgerservicenummer en "
+                        "fields bevatten.")
+            )  # fmt: skip
         if "burgerservicenummer" not in body:
             params.append(invalid("burgerservicenummer", "verplicht", "Verplicht veld."))
         else:
@@ -92,10 +97,13 @@ def parse_request(raw: bytes, request: Request, policies: PolicySet) -> Klantbee
             params.append(invalid("X-Doelbinding", "onbekend", "Dit doel bestaat niet."))
     verwerking = _header_text(request, "x-verwerking", params)
     gebruiker = _header_text(request, "x-gebruiker", params)
-    if gebruiker is not None and passes_elfproef(gebruiker.strip()):
-        # The registers log this value: it must name a user, never a resident.
-        params.append(invalid("X-Gebruiker", "bsn", "X-Gebruiker mag geen BSN zijn."))
+    # The registers log these values: they name a user or a processing, never a resident.
+    if gebruiker is not None and contains_bsn(gebruiker):
+        params.append(invalid("X-Gebruiker", "bsn", "X-Gebruiker mag geen BSN bevatten."))
         gebruiker = None
+    if verwerking is not None and contains_bsn(verwerking):
+        params.append(invalid("X-Verwerking", "bsn", "X-Verwerking mag geen BSN bevatten."))
+        verwerking = None
     if params or bsn is None or doel is None:
         raise bad_request(params)
     return KlantbeeldRequest(
@@ -133,6 +141,10 @@ def _header_text(request: Request, name: str, params: list[InvalidParam]) -> str
     value = request.headers.get(name)
     if value is None:
         return None
+    # ASGI headers are bytes, read as latin-1: a UTF-8 name ("Jan Müller") is re-read
+    # as UTF-8, so it is not passed on double-encoded.
+    with contextlib.suppress(UnicodeError):
+        value = value.encode("latin-1").decode("utf-8")
     if not _HEADER_TEXT.match(value):
         title = "-".join(part.capitalize() for part in name.split("-"))
         params.append(invalid(title, "ongeldig", "Maximaal 242 leesbare tekens, niet leeg."))
