@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Callable
-from datetime import date
+from collections.abc import AsyncIterator
 
 from opentelemetry.sdk.trace import TracerProvider
 from starlette.applications import Starlette
@@ -19,6 +18,7 @@ from starlette.types import ASGIApp
 from connectors.tracing import TRACER_NAME
 from facade import routes
 from facade.callers import CallerAuthenticator
+from facade.clock import Clock, today_in_amsterdam
 from facade.klantbeeld import KlantbeeldService
 from facade.metrics import Metrics, setup_metrics
 from facade.middleware import ApiHeaders, ErrorShield
@@ -44,7 +44,7 @@ def create_app(
     client_factory: ClientFactory = default_client,
     trail: AuditTrail | None = None,
     tracer_provider: TracerProvider | None = None,
-    today: Callable[[], date] = date.today,
+    today: Clock = today_in_amsterdam,
     kinds: KindRegistry = KINDS,
 ) -> ASGIApp:
     """The façade. `tracer_provider` is the operators' tracing (none: no-op)."""

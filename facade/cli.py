@@ -1,12 +1,15 @@
 """`klantbeeld`: run the façade, check its configuration, make a demo token.
 
-    klantbeeld serve [--config FILE]
-    klantbeeld check-config [--config FILE]
+    klantbeeld [--config FILE] serve [--host H] [--port P] [--today JJJJ-MM-DD]
+    klantbeeld [--config FILE] check-config
     klantbeeld demo-token [--scope S] [--rol R] [--bsn BSN] [--sub SUB]
     klantbeeld doelen-review [--output FILE]
     klantbeeld pseudoniem < bsns.txt
 
-The configuration file defaults to $KLANTBEELD_CONFIG, else config/demo.toml.
+The configuration file defaults to $KLANTBEELD_CONFIG, else config/demo.toml;
+`--config` may also follow the command (`klantbeeld check-config --config FILE`).
+`--today` (or $KLANTBEELD_TODAY) pins the demo's calendar; a productie
+configuration refuses it.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from pathlib import Path
 import jwt
 import uvicorn
 
+from facade.clock import Clock, fixed, parse_today, today_in_amsterdam
 from facade.settings import Settings, SettingsError, load_settings
 from facade.sources import KINDS
 from policies.describe import review_document
@@ -30,6 +34,7 @@ from policies.loader import PolicyError, load_policies
 
 DEFAULT_CONFIG = "config/demo.toml"
 DEMO_PRIVATE_KEY = "demo/demo-caller-key.pem"
+TODAY_ENV = "KLANTBEELD_TODAY"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -40,22 +45,39 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="settings file (TOML); default $KLANTBEELD_CONFIG or config/demo.toml",
     )
     commands = parser.add_subparsers(dest="command", required=True)
+    # `--config` after the command too, as operators type it; SUPPRESS keeps the
+    # top-level value when it is not repeated there.
+    after = argparse.ArgumentParser(add_help=False)
+    after.add_argument("--config", default=argparse.SUPPRESS, help="settings file (TOML)")
     serve_cmd = commands.add_parser(
-        "serve", help="run the façade (and, in demo mode, its demo registers)"
+        "serve", parents=[after], help="run the façade (and, in demo mode, its demo registers)"
     )
     serve_cmd.add_argument("--host", help="listen address (overrides server.host)")
     serve_cmd.add_argument("--port", type=int, help="listen port (overrides server.port)")
-    commands.add_parser("check-config", help="validate settings and doelen; non-zero on problems")
+    serve_cmd.add_argument(
+        "--today",
+        default=os.environ.get(TODAY_ENV),
+        help=f"demo only: the demo's today, JJJJ-MM-DD (default ${TODAY_ENV}, else today "
+        "in Europe/Amsterdam); the demo data moves with it",
+    )
+    commands.add_parser(
+        "check-config", parents=[after], help="validate settings and doelen; non-zero on problems"
+    )
     review = commands.add_parser(
-        "doelen-review", help="render the doelen as a Markdown document for the privacy officer"
+        "doelen-review",
+        parents=[after],
+        help="render the doelen as a Markdown document for the privacy officer",
     )
     review.add_argument("--output", help="write to this file instead of standard output")
     commands.add_parser(
         "pseudoniem",
+        parents=[after],
         help="read BSNs from standard input (one per line, never on the command line, where "
         "shell history and ps would keep them); print each one's logboek pseudonym per key",
     )
-    token = commands.add_parser("demo-token", help="print a caller token signed with the demo key")
+    token = commands.add_parser(
+        "demo-token", parents=[after], help="print a caller token signed with the demo key"
+    )
     token.add_argument("--scope", action="append", default=[], help="scope to grant (repeatable)")
     token.add_argument("--rol", action="append", default=[], help="role to grant (repeatable)")
     token.add_argument("--bsn", help="self-service: the resident's BSN as a token claim")
@@ -91,7 +113,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             print(document, end="")
         return 0
-    return serve(settings, host=args.host, port=args.port)
+    try:
+        clock = _demo_clock(settings, args.today)
+    except ValueError as exc:
+        print(f"Configuration refused:\n  - {exc}", file=sys.stderr)
+        return 2
+    return serve(settings, host=args.host, port=args.port, today=clock)
+
+
+def _demo_clock(settings: Settings, today: str | None) -> Clock:
+    if not today:
+        return today_in_amsterdam
+    if settings.mode != "demo":
+        raise ValueError(
+            f"--today / ${TODAY_ENV}: only a demo configuration takes a pinned today; "
+            f"{settings.source_file} is mode {settings.mode!r}"
+        )
+    return fixed(parse_today(today, f"--today / ${TODAY_ENV}"))
 
 
 def check_config(settings: Settings) -> int:
@@ -129,7 +167,12 @@ def print_demo_token(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def serve(settings: Settings, host: str | None = None, port: int | None = None) -> int:
+def serve(
+    settings: Settings,
+    host: str | None = None,
+    port: int | None = None,
+    today: Clock = today_in_amsterdam,
+) -> int:
     from facade.app import create_app
     from facade.observability import setup_logging, setup_tracing
 
@@ -142,10 +185,12 @@ def serve(settings: Settings, host: str | None = None, port: int | None = None) 
 
     if settings.demo.registers:
         demo = settings.demo
-        base_url = start_demo_registers(demo.registers_host, demo.registers_port, demo.latency)
+        base_url = start_demo_registers(
+            demo.registers_host, demo.registers_port, demo.latency, today
+        )
         settings = settings.with_demo_registers(base_url)
         print(f"demo registers on {base_url}", file=sys.stderr)
-    app = create_app(settings, tracer_provider=provider)
+    app = create_app(settings, tracer_provider=provider, today=today)
     # uvicorn's access log prints the query string, where a caller may have put
     # a BSN: it stays off; facade.observability.AccessLog logs the path only.
     # log_config=None: uvicorn's own handlers would bypass the JSON log format.
@@ -170,7 +215,12 @@ def serve(settings: Settings, host: str | None = None, port: int | None = None) 
     return 0
 
 
-def start_demo_registers(host: str, port: int, latency: dict[str, float] | None = None) -> str:
+def start_demo_registers(
+    host: str,
+    port: int,
+    latency: dict[str, float] | None = None,
+    today: Clock = today_in_amsterdam,
+) -> str:
     """Serve the simulated registers from a background thread; returns their base URL.
 
     A thread of its own keeps the demo registers' signal handling and event loop
@@ -179,7 +229,7 @@ def start_demo_registers(host: str, port: int, latency: dict[str, float] | None 
     from facade.demo.app import DEMO_BRP_API_KEY, create_registers_app
 
     config = uvicorn.Config(
-        create_registers_app(brp_api_key=DEMO_BRP_API_KEY, latency=latency),
+        create_registers_app(brp_api_key=DEMO_BRP_API_KEY, latency=latency, today=today),
         host=host,
         port=port,
         access_log=False,

@@ -12,10 +12,10 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from connectors.context import CallContext
+from facade.clock import Clock, today_in_amsterdam
 from facade.fanout import Call, Outcome, fan_out
 from facade.metrics import Metrics
 from facade.registers import Register, Registers
@@ -48,7 +48,7 @@ class KlantbeeldService:
         registers: Registers,
         *,
         total_budget_ms: int,
-        today: Callable[[], date] = date.today,
+        today: Clock = today_in_amsterdam,
         metrics: Metrics | None = None,
     ) -> None:
         self.registers = registers

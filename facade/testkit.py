@@ -43,6 +43,7 @@ import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -53,6 +54,7 @@ import jwt
 import uvicorn
 from starlette.applications import Starlette
 
+from facade.clock import Clock, fixed, parse_today, today_in_amsterdam
 from facade.demo import (
     BSN_ALLEEN_BRP,
     BSN_ALLEEN_KLANTINTERACTIES,
@@ -249,6 +251,7 @@ class RunningFacade:
     registers: RegistersHandle
     settings: Settings
     audit_file: Path
+    today: date  # the kit's calendar: demo data and the doelen's windows are relative to it
     _signing_key: bytes = field(repr=False)
     _runner: _Runner = field(repr=False)
     _audit_offset: int = field(default=0, repr=False)
@@ -348,8 +351,11 @@ class _EmbeddedServer(uvicorn.Server):
 class _Runner:
     """Both servers on one event loop in a daemon thread."""
 
-    def __init__(self, settings: Settings, registers_app: Starlette, port: int) -> None:
+    def __init__(
+        self, settings: Settings, registers_app: Starlette, port: int, clock: Clock
+    ) -> None:
         self.settings = settings
+        self.clock = clock
         self.registers_app = registers_app
         self.port = port
         self.loop = asyncio.new_event_loop()
@@ -414,7 +420,7 @@ class _Runner:
             self.registers_url = registers_url
             settings = self.settings.with_demo_registers(registers_url)
             self.settings = settings
-            app = create_app(settings)
+            app = create_app(settings, today=self.clock)
             self.facade_state = _facade_state(app)
             config = uvicorn.Config(
                 app,
@@ -545,6 +551,7 @@ def _running(
     latency: Mapping[str, float] | None,
     audit_file: str | Path | None,
     start_timeout: float,
+    today: date | None,
     overrides: Mapping[str, Any],
 ) -> Iterator[RunningFacade]:
     workdir = Path(tempfile.mkdtemp(prefix="klantbeeld-testkit-"))
@@ -553,8 +560,11 @@ def _running(
             config, workdir, Path(audit_file) if audit_file else None, overrides
         )
         baseline = {**settings.demo.latency, **(latency or {})}
-        registers_app = create_registers_app(brp_api_key=DEMO_BRP_API_KEY, latency=baseline)
-        runner = _Runner(settings, registers_app, port)
+        clock = fixed(today) if today is not None else today_in_amsterdam
+        registers_app = create_registers_app(
+            brp_api_key=DEMO_BRP_API_KEY, latency=baseline, today=clock
+        )
+        runner = _Runner(settings, registers_app, port, clock)
         runner.start(start_timeout)
         facade = RunningFacade(
             base_url=runner.facade_url,
@@ -563,6 +573,7 @@ def _running(
             ),
             settings=runner.settings,
             audit_file=settings.protocollering.file or workdir / "protocollering.jsonl",
+            today=clock(),
             _signing_key=signing_key,
             _runner=runner,
         )
@@ -605,6 +616,7 @@ def run_facade(
     latency: Mapping[str, float] | None = None,
     audit_file: str | Path | None = None,
     start_timeout: float = _START_TIMEOUT_SECONDS,
+    today: date | None = None,
     **overrides: Any,
 ) -> _FacadeContext:
     """Start the demo registers and the façade on loopback; a (async) context manager
@@ -614,6 +626,9 @@ def run_facade(
     façade's port, 0 for a free one (the registers always get a free one).
     `latency`: endpoint → seconds from the start (heal() returns to it).
     `audit_file`: where the protocollering goes (default: a temporary file).
+    `today`: the kit's calendar (default: today in Europe/Amsterdam). The demo
+    persons are written relative to it, so a zaak closed "last month" is last month
+    whatever the date; pin it to make answers with dates in them reproducible.
     `overrides`: Settings fields to replace, e.g. `total_budget_ms=1000`.
     """
     return _FacadeContext(
@@ -622,6 +637,7 @@ def run_facade(
         latency=latency,
         audit_file=audit_file,
         start_timeout=start_timeout,
+        today=today,
         overrides=overrides,
     )
 
@@ -633,13 +649,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m facade.testkit", description=main.__doc__)
     parser.add_argument("--port", type=int, default=0, help="façade port (default: a free one)")
     parser.add_argument("--config", help="demo configuration (default: the repository's)")
+    parser.add_argument("--today", help="the kit's today, JJJJ-MM-DD (default: Amsterdam's)")
     args = parser.parse_args(argv)
-    with run_facade(args.config, port=args.port) as facade:
+    today = parse_today(args.today, "--today") if args.today else None
+    with run_facade(args.config, port=args.port, today=today) as facade:
         print(
             json.dumps(
                 {
                     "base_url": facade.base_url,
                     "registers_url": facade.registers.base_url,
+                    "today": facade.today.isoformat(),
                     "token": facade.token(ttl=8 * 3600),  # klantbeeld.kcc, valid 8 hours
                     "personen": dict(PERSONEN),
                 },

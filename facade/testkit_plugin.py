@@ -14,7 +14,8 @@ klantbeeld-facade package is installed; with plugin autoloading off, use
 - `klantbeeld_facade_session`: the same façade without the healing.
 
 `--klantbeeld-config FILE` (or the ini option `klantbeeld_config`, or
-$KLANTBEELD_TESTKIT_CONFIG) chooses the demo configuration.
+$KLANTBEELD_TESTKIT_CONFIG) chooses the demo configuration; `--klantbeeld-today
+JJJJ-MM-DD` (or the ini option `klantbeeld_today`) pins the kit's calendar.
 
 This module is only imported by pytest; facade.testkit itself does not need
 pytest (`python -m facade.testkit` runs the kit as a server).
@@ -47,6 +48,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="demo configuration for the klantbeeld_facade fixture (default: the façade's own)",
     )
     parser.addini("klantbeeld_config", "demo configuration for the klantbeeld_facade fixture")
+    group.addoption(
+        "--klantbeeld-today",
+        dest="klantbeeld_today",
+        default=None,
+        help="the kit's today, JJJJ-MM-DD (default: today in Europe/Amsterdam)",
+    )
+    parser.addini("klantbeeld_today", "the kit's today, JJJJ-MM-DD")
 
 
 @pytest.fixture(scope="session")
@@ -61,7 +69,11 @@ def klantbeeld_facade_session(pytestconfig: pytest.Config) -> Iterator[RunningFa
         config = Path(ini)
         if not config.is_absolute() and pytestconfig.inipath is not None:
             config = pytestconfig.inipath.parent / config  # relative to the ini file
-    with run_facade(config or None) as facade:
+    from facade.clock import parse_today
+
+    today = pytestconfig.getoption("klantbeeld_today") or pytestconfig.getini("klantbeeld_today")
+    pinned = parse_today(today, "--klantbeeld-today") if today else None
+    with run_facade(config or None, today=pinned) as facade:
         yield facade
 
 

@@ -17,7 +17,9 @@ from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from starlette.applications import Starlette
 
 from facade.app import create_app
+from facade.clock import fixed
 from facade.demo import DEMO_BRP_API_KEY, create_registers_app
+from facade.demo.calendar import AUTHORED_ON
 from facade.protocollering.records import span_record
 from facade.protocollering.setup import build_trail
 from facade.settings import RegisterSettings, Settings, load_settings
@@ -25,7 +27,15 @@ from facade.settings import RegisterSettings, Settings, load_settings
 CONFIG = Path(__file__).resolve().parents[1] / "config"
 DEMO_KEY = (CONFIG / "demo" / "demo-caller-key.pem").read_bytes()
 REGISTERS = "http://registers"
-DEMO_TODAY = date(2026, 11, 23)
+# The day the demo data is written for: the harness sees it unmoved, and a
+# façade on the real calendar (the kit, `./dev demo`) sees the same picture
+# moved to its today.
+DEMO_TODAY = AUTHORED_ON
+
+
+def demo_registers(**kwargs: Any) -> Starlette:
+    """The simulated registers on the harness's calendar (DEMO_TODAY)."""
+    return create_registers_app(today=fixed(DEMO_TODAY), **kwargs)
 
 
 @dataclass
@@ -144,8 +154,9 @@ async def make_facade(
     registers: Starlette | None = None,
     sink: MemorySink | None = None,
     tracer_provider: TracerProvider | None = None,
+    today: date = DEMO_TODAY,
 ) -> AsyncIterator[Facade]:
-    registers = registers or create_registers_app(brp_api_key=DEMO_BRP_API_KEY)
+    registers = registers or create_registers_app(brp_api_key=DEMO_BRP_API_KEY, today=fixed(today))
     calls: list[UpstreamCall] = []
     sink = sink or MemorySink()
 
@@ -158,9 +169,9 @@ async def make_facade(
         client_factory=client_factory,
         trail=build_trail(settings, sink),
         tracer_provider=tracer_provider,
-        # The demo data has fixed dates: a fixed "today" keeps the doel's time
-        # windows (closed within 90 days, …) giving the same views every day.
-        today=lambda: DEMO_TODAY,
+        # One calendar for the registers and the doelen's windows (closed within
+        # 90 days, …): the same views whatever the machine's clock says.
+        today=fixed(today),
     )
     async with httpx.AsyncClient(
         transport=httpx.ASGITransport(app=app), base_url="http://facade"

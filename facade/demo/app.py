@@ -46,8 +46,10 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import Mount
 
+from facade.clock import Clock, today_in_amsterdam
 from facade.demo import urls
 from facade.demo.brp import PROBLEM_JSON, create_brp_app
+from facade.demo.calendar import as_of
 from facade.demo.catalogi import create_catalogi_app
 from facade.demo.contactmomenten import create_contactmomenten_app
 from facade.demo.endpoint import Behaviour, Register, check_latency_names
@@ -99,6 +101,7 @@ def create_registers_app(
     brp_api_key: str | None = None,
     faults: Faults | None = None,
     klantinteracties_tokens: Collection[str] = (DEMO_KLANTINTERACTIES_TOKEN,),
+    today: Clock = today_in_amsterdam,
 ) -> Starlette:
     """BRP, two zaaksystemen (Zaken + Catalogi), Klanten, Contactmomenten and
     Klantinteracties on one app: a municipality mid-migration.
@@ -106,8 +109,11 @@ def create_registers_app(
     `credentials` maps ZGW client_id → HS256 secret and is accepted by every ZGW
     register. `klantinteracties_tokens` are the API tokens Klantinteracties accepts.
     `latency` maps endpoint names (module docstring) to seconds of delay.
+    `today` is the demo's calendar: the standard demo persons are moved to it at
+    start (calendar.py) and the BRP computes `leeftijd` with it. Data passed as
+    `data` is served as it is.
     """
-    data = data if data is not None else demo_data()
+    data = data if data is not None else as_of(demo_data(), today())
     behaviour = Behaviour(latency=dict(latency or {}), faults=faults or Faults())
     open_zaak, open_klant = jwt_guard(credentials, OPEN_ZAAK), jwt_guard(credentials, OPEN_KLANT_1)
     registers = {
@@ -124,7 +130,10 @@ def create_registers_app(
         "catalogi2": Register(ZAAKSYSTEEM2.catalogi_register, behaviour, guard=open_zaak),
     }
     mounts = [
-        Mount(urls.BRP_BASE, app=create_brp_app(data, registers["brp"], api_key=brp_api_key)),
+        Mount(
+            urls.BRP_BASE,
+            app=create_brp_app(data, registers["brp"], api_key=brp_api_key, today=today),
+        ),
         Mount(urls.ZAKEN_BASE, app=create_zaken_app(data, registers["zaken"])),
         Mount(urls.CATALOGI_BASE, app=create_catalogi_app(registers["catalogi"])),
         Mount(urls.KLANTEN_BASE, app=create_klanten_app(data, registers["klanten"])),

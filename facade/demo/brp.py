@@ -13,6 +13,7 @@ import datetime as dt
 import json
 import re
 import secrets
+from collections.abc import Callable
 from typing import Any
 
 from starlette.applications import Starlette
@@ -154,7 +155,12 @@ def answer_persoon(record: dict[str, Any], fields: list[str], today: dt.date) ->
     return persoon
 
 
-def create_brp_app(data: DemoData, register: Register, api_key: str | None = None) -> Starlette:
+def create_brp_app(
+    data: DemoData,
+    register: Register,
+    api_key: str | None = None,
+    today: Callable[[], dt.date] = dt.date.today,
+) -> Starlette:
     async def personen(request: Request) -> Response:
         if api_key is not None and not secrets.compare_digest(
             request.headers.get("x-api-key", ""), api_key
@@ -181,12 +187,12 @@ def create_brp_app(data: DemoData, register: Register, api_key: str | None = Non
                 f"De foutieve parameter(s) zijn: {names}.",
                 invalid,
             )
-        today = dt.date.today()
+        today_ = today()
         found = []
         for bsn in dict.fromkeys(body["burgerservicenummer"]):
             persoon = data.by_bsn.get(bsn)
             if persoon is not None and persoon.brp is not None:
-                found.append(answer_persoon(dict(persoon.brp), body["fields"], today))
+                found.append(answer_persoon(dict(persoon.brp), body["fields"], today_))
         return JSONResponse({"type": QUERY_TYPE, "personen": found})
 
     app = Starlette(routes=[register.route("/personen", "personen", personen, methods=["POST"])])

@@ -91,11 +91,11 @@ def _hoofdpersoon() -> Persoon:
         statussen_bereikt=3,
     )
     parkeren = b.zaak(
-        "ZAAK-2024-0000101",
+        "ZAAK-2025-0000371",
         PARKEERVERGUNNING,
         "Parkeervergunning Kastanjelaan 12 A",
-        "2024-02-05",
-        initiator("ZAAK-2024-0000101"),
+        "2025-05-12",
+        initiator("ZAAK-2025-0000371"),
         statussen_bereikt=3,
         toelichting="Vergunning voor kenteken XX-123-Y.",
     )

@@ -26,12 +26,19 @@ from starlette.routing import Mount, Route
 from connectors.context import CallContext
 from connectors.http import Upstream
 from facade.app import create_app
-from facade.demo import DEMO_BRP_API_KEY, create_registers_app
+from facade.demo import DEMO_BRP_API_KEY
 from facade.protocollering.setup import build_trail
 from facade.settings import RegisterSettings
 from facade.sources import KINDS
 from policies.loader import load_policies
-from tests.harness import CONFIG, DEMO_TODAY, MemorySink, caller_token, demo_settings
+from tests.harness import (
+    CONFIG,
+    DEMO_TODAY,
+    MemorySink,
+    caller_token,
+    demo_registers,
+    demo_settings,
+)
 from vocabulary.identifiers import BURGERSERVICENUMMER
 from vocabulary.kinds import Contribution, SourceKind, SourceQuery, Wiring
 from vocabulary.records import Contactmoment
@@ -144,7 +151,7 @@ async def chat_facade(tmp_path: Path) -> AsyncIterator[tuple[httpx.AsyncClient, 
             Mount(
                 "/chat/api", routes=[Route("/gesprekken/zoeken", zoek_gesprekken, methods=["POST"])]
             ),
-            Mount("/", create_registers_app(brp_api_key=DEMO_BRP_API_KEY)),
+            Mount("/", demo_registers(brp_api_key=DEMO_BRP_API_KEY)),
         ]
     )
 

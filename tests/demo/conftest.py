@@ -13,7 +13,8 @@ import pytest
 import pytest_asyncio
 from starlette.applications import Starlette
 
-from facade.demo import DEMO_ZGW_CLIENT_ID, DEMO_ZGW_SECRET, create_registers_app
+from facade.demo import DEMO_ZGW_CLIENT_ID, DEMO_ZGW_SECRET
+from tests.harness import demo_registers
 
 BASE_URL = "http://registers"
 
@@ -46,7 +47,7 @@ def make_token() -> Any:
 
 @pytest.fixture
 def app() -> Starlette:
-    return create_registers_app()
+    return demo_registers()
 
 
 @pytest_asyncio.fixture

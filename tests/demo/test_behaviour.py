@@ -10,8 +10,9 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from facade.demo import BSN_HOOFDPERSOON, ENDPOINT_NAMES, Fault, create_registers_app
+from facade.demo import BSN_HOOFDPERSOON, ENDPOINT_NAMES, Fault
 from tests.demo.conftest import zgw_headers
+from tests.harness import demo_registers
 
 KLANTEN = "/klanten/api/v1/klanten"
 ZAKEN = "/zaken/api/v1/zaken"
@@ -24,12 +25,12 @@ def test_documented_endpoint_names_are_the_real_ones(app: Starlette) -> None:
 
 def test_a_misspelt_latency_name_is_refused() -> None:
     with pytest.raises(ValueError, match=r"zaken\.lijst"):
-        create_registers_app(latency={"zaken.lijst": 0.1})
+        demo_registers(latency={"zaken.lijst": 0.1})
 
 
 @pytest.mark.asyncio
 async def test_latency_delays_only_the_named_endpoint() -> None:
-    app = create_registers_app(latency={"klanten.list": 0.2})
+    app = demo_registers(latency={"klanten.list": 0.2})
     async with httpx.AsyncClient(
         transport=httpx.ASGITransport(app=app), base_url="http://registers"
     ) as client:
@@ -115,7 +116,7 @@ async def test_hanging_register_never_answers_until_cleared(
 
 @pytest.mark.asyncio
 async def test_expand_costs_its_per_zaak_latency_and_a_plain_list_does_not() -> None:
-    app = create_registers_app(latency={"zaken.list.expand_per_zaak": 0.05})
+    app = demo_registers(latency={"zaken.list.expand_per_zaak": 0.05})
     params = {"rol__betrokkeneIdentificatie__natuurlijkPersoon__inpBsn": BSN_HOOFDPERSOON}
     headers = {**CRS, **zgw_headers()}
     async with httpx.AsyncClient(

@@ -14,8 +14,8 @@ from facade.demo import (
     BSN_ONBEKEND_IN_BRP,
     BSN_OVERLEDEN,
     DEMO_BRP_API_KEY,
-    create_registers_app,
 )
+from tests.harness import demo_registers
 
 PERSONEN = "/haalcentraal/api/brp/personen"
 
@@ -169,7 +169,7 @@ async def test_non_json_body_is_a_415(client: httpx.AsyncClient) -> None:
 
 @pytest.mark.asyncio
 async def test_api_key_is_required_when_configured() -> None:
-    app = create_registers_app(brp_api_key=DEMO_BRP_API_KEY)
+    app = demo_registers(brp_api_key=DEMO_BRP_API_KEY)
     async with httpx.AsyncClient(
         transport=httpx.ASGITransport(app=app), base_url="http://registers"
     ) as client:

@@ -12,10 +12,10 @@ from facade.demo import (
     ZAAKSYSTEEM2_CATALOGI_BASE,
     ZAAKSYSTEEM2_ZAKEN_BASE,
     Fault,
-    create_registers_app,
 )
 from facade.demo.catalogus_zaaksysteem2 import BRONORGANISATIE_BELASTINGEN
 from facade.demo.migratie import GEDUPLICEERDE_ZAAK
+from tests.harness import demo_registers
 
 ZAKEN_1 = "/zaken/api/v1/zaken"
 ZAKEN_2 = f"{ZAAKSYSTEEM2_ZAKEN_BASE}/zaken"
@@ -134,7 +134,7 @@ async def test_a_fault_in_the_second_system_leaves_the_first_alone(
 
 
 def test_latency_names_of_the_new_registers_are_accepted() -> None:
-    create_registers_app(
+    demo_registers(
         latency={
             "zaaksysteem2.list": 0.1,
             "zaaksysteem2.list.expand_per_zaak": 0.09,

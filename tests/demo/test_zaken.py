@@ -218,7 +218,7 @@ async def test_expand_nests_statustype_inside_status(client: httpx.AsyncClient) 
     statustype = wmo["_expand"]["status"]["_expand"]["statustype"]
     assert statustype["omschrijving"] == "Keukentafelgesprek gepland"
     assert statustype["isEindstatus"] is False
-    closed = by_id["ZAAK-2024-0000101"]["_expand"]["status"]["_expand"]["statustype"]
+    closed = by_id["ZAAK-2025-0000371"]["_expand"]["status"]["_expand"]["statustype"]
     assert closed["isEindstatus"] is True
 
 

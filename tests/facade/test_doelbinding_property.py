@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import json
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 
 from connectors.records import VERTROUWELIJKHEIDAANDUIDINGEN
 from facade.app import create_app
+from facade.clock import fixed
 from facade.protocollering.setup import build_trail
 from facade.sources import KINDS
 from policies.access import AccessRule
@@ -36,7 +37,7 @@ from policies.model import (
 )
 from policies.projection import delivered_paths
 from policies.viewpaths import ALWAYS_WITH_RECORD
-from tests.harness import MemorySink, caller_token, demo_settings
+from tests.harness import DEMO_TODAY, MemorySink, caller_token, demo_settings
 from vocabulary.paths import covers
 
 BSN = "999993653"
@@ -44,7 +45,7 @@ OTHER_BSN = "999990068"
 R = "http://registers"
 ZAKEN, CATALOGI = f"{R}/zaken/api/v1", f"{R}/catalogi/api/v1"
 KLANTEN, CM = f"{R}/klanten/api/v1", f"{R}/contactmomenten/api/v1"
-TODAY = date.today()
+TODAY = DEMO_TODAY  # the façade below runs on the same pinned calendar
 ZAAKTYPEN = ("ZT-A", "ZT-B", "ZT-C")
 KANALEN = ("telefoon", "e-mail", "balie")
 
@@ -263,6 +264,7 @@ async def klantbeeld(doel: Doel, world: World) -> dict[str, Any]:
         policies=policies,
         client_factory=client_factory,
         trail=build_trail(settings, MemorySink()),
+        today=fixed(TODAY),
     )
     async with httpx.AsyncClient(
         transport=httpx.ASGITransport(app=app), base_url="http://facade"

@@ -17,9 +17,9 @@ from typing import Any
 
 from starlette.types import Message, Receive, Scope, Send
 
-from facade.demo import DEMO_BRP_API_KEY, create_registers_app
+from facade.demo import DEMO_BRP_API_KEY
 from facade.settings import Settings
-from tests.harness import Facade, MemorySink, make_facade
+from tests.harness import Facade, MemorySink, demo_registers, make_facade
 
 Rule = Callable[[Scope, Receive, Send], Awaitable[None]]
 
@@ -80,7 +80,7 @@ class Intercepted:
     """The demo registers, with rules for some paths (first matching rule wins)."""
 
     def __init__(self, latency: dict[str, float] | None = None) -> None:
-        self.demo = create_registers_app(brp_api_key=DEMO_BRP_API_KEY, latency=latency)
+        self.demo = demo_registers(brp_api_key=DEMO_BRP_API_KEY, latency=latency)
         self.state = self.demo.state
         self.rules: list[tuple[Callable[[str, str], bool], Rule]] = []
         self.rewrites: list[tuple[Callable[[str, str], bool], Callable[[Any, Scope], Any]]] = []
