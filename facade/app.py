@@ -19,6 +19,7 @@ from connectors.tracing import TRACER_NAME
 from facade import routes
 from facade.callers import CallerAuthenticator
 from facade.clock import Clock, today_in_amsterdam
+from facade.coverage import register_coverage
 from facade.klantbeeld import KlantbeeldService
 from facade.metrics import Metrics, setup_metrics
 from facade.middleware import ApiHeaders, ErrorShield
@@ -28,7 +29,7 @@ from facade.problems import Problem, ProblemResponse, internal_error
 from facade.protocollering.setup import build_trail
 from facade.protocollering.trail import AuditTrail
 from facade.registers import ClientFactory, build_registers, default_client
-from facade.settings import Settings
+from facade.settings import Settings, SettingsError
 from facade.sources import KINDS
 from facade.state import AppState
 from policies.loader import PolicySet, load_policies
@@ -51,6 +52,11 @@ def create_app(
     # Before anything can log: no query string (with its BSN) in any log line.
     install_redaction()
     policies = policies or load_policies(settings.doelen_dir, settings.toegang_file, kinds)
+    coverage = register_coverage(settings.registers, policies)
+    if coverage.errors:
+        raise SettingsError(coverage.errors)
+    for warning in coverage.warnings:
+        log.warning("configuration: %s", warning)
     connector_tracer = tracer_provider.get_tracer(TRACER_NAME) if tracer_provider else None
     registers = build_registers(settings, client_factory, connector_tracer, kinds)
     trail = trail or build_trail(settings)

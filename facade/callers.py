@@ -9,6 +9,7 @@ checked, and `exp` is required.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +19,8 @@ import jwt
 
 from facade.problems import Problem, unauthorized
 from facade.settings import CallerAuthSettings
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,13 @@ class CallerAuthenticator:
         _check_claim_types(claims)
         return self._caller(claims)
 
+    async def keys_available(self) -> bool:
+        """For /readyz: can a caller's token be checked at all? A JWKS that cannot be
+        fetched means every caller gets 401 — an outage the operator must see."""
+        if self.settings.jwks_url is None:
+            return True  # a key file (read at start) or HS256 in demo mode
+        return await self._jwks_set(force=False) is not None
+
     async def _key_for(self, alg: str, kid: str | None) -> Any:
         if alg == "HS256":
             return self.settings.hs256_secret
@@ -132,9 +142,15 @@ class CallerAuthenticator:
             response.raise_for_status()
             document = response.json()
             if not isinstance(document, dict):
-                return None
+                raise ValueError("not a JSON object")
             return jwt.PyJWKSet.from_dict(document)
-        except (httpx.HTTPError, ValueError, jwt.PyJWTError):
+        except (httpx.HTTPError, ValueError, jwt.PyJWTError) as exc:
+            # The URL is configuration (check-config shows it); the reason is the
+            # exception's kind, since an error text may quote the URL.
+            log.warning(
+                "caller keys: the JWKS could not be fetched; tokens cannot be checked",
+                extra={"error": type(exc).__name__},
+            )
             return None
         finally:
             if self._http is None:

@@ -27,6 +27,7 @@ import jwt
 import uvicorn
 
 from facade.clock import Clock, fixed, parse_today, today_in_amsterdam
+from facade.coverage import register_coverage
 from facade.settings import Settings, SettingsError, load_settings
 from facade.sources import KINDS
 from policies.describe import review_document
@@ -85,16 +86,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     token.add_argument("--ttl", type=int, default=3600, help="lifetime in seconds")
     args = parser.parse_args(argv)
 
+    if args.command == "check-config":
+        return check_config(args.config)
     try:
         settings = load_settings(args.config)
-        if args.command == "check-config":
-            return check_config(settings)
         policies = load_policies(settings.doelen_dir, settings.toegang_file, KINDS)
     except (SettingsError, PolicyError) as exc:
-        print("Configuration refused:", file=sys.stderr)
-        for problem in exc.problems:
-            print(f"  - {problem}", file=sys.stderr)
-        return 2
+        return _refused(exc.problems)
     if args.command == "demo-token":
         return print_demo_token(settings, args)
     if args.command == "pseudoniem":
@@ -132,12 +130,46 @@ def _demo_clock(settings: Settings, today: str | None) -> Clock:
     return fixed(parse_today(today, f"--today / ${TODAY_ENV}"))
 
 
-def check_config(settings: Settings) -> int:
-    policies = load_policies(settings.doelen_dir, settings.toegang_file, KINDS)
+def _refused(problems: Sequence[str]) -> int:
+    print("Configuration refused:", file=sys.stderr)
+    for problem in problems:
+        print(f"  - {problem}", file=sys.stderr)
+    return 2
+
+
+def check_config(config: str) -> int:
+    """Every problem of the settings, the doelen and their registers, in one run."""
+    problems: list[str] = []
+    settings: Settings | None = None
+    policies = None
+    try:
+        settings = load_settings(config)
+        policy_files: tuple[Path, Path] | None = (settings.doelen_dir, settings.toegang_file)
+        registers = settings.registers
+    except SettingsError as exc:
+        problems.extend(exc.problems)
+        policy_files, registers = exc.policy_files, exc.registers
+    if policy_files is not None:
+        try:
+            policies = load_policies(*policy_files, KINDS)
+        except PolicyError as exc:
+            problems.extend(exc.problems)
+    warnings: list[str] = []
+    if registers and policies is not None:
+        coverage = register_coverage(registers, policies)
+        problems.extend(coverage.errors)
+        warnings = coverage.warnings
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    if problems:
+        return _refused(problems)
+    assert settings is not None and policies is not None
     print(f"configuration {settings.source_file}: ok (mode {settings.mode})")
     print(f"doelen: {', '.join(sorted(policies.doelen))} (beleidsversie {policies.versie})")
     for register in settings.registers:
         print(f"register {register.naam}: {register.soort} at {register.url}")
+    if warnings:
+        print(f"{len(warnings)} warning(s) on standard error")
     return 0
 
 
@@ -190,7 +222,11 @@ def serve(
         )
         settings = settings.with_demo_registers(base_url)
         print(f"demo registers on {base_url}", file=sys.stderr)
-    app = create_app(settings, tracer_provider=provider, today=today)
+    try:
+        app = create_app(settings, tracer_provider=provider, today=today)
+    except (SettingsError, PolicyError) as exc:
+        provider.shutdown()
+        return _refused(exc.problems)
     # uvicorn's access log prints the query string, where a caller may have put
     # a BSN: it stays off; facade.observability.AccessLog logs the path only.
     # log_config=None: uvicorn's own handlers would bypass the JSON log format.

@@ -436,6 +436,12 @@ def _schemas() -> dict[str, Schema]:
                             "description": "Niet alle registers zijn afgeschakeld (circuit "
                             "breaker open); één dood register kost alleen zijn sectie.",
                         },
+                        "sleutels": {
+                            "type": "boolean",
+                            "description": "De sleutels waarmee aanroepers hun tokens "
+                            "ondertekenen zijn er (de JWKS van de identity provider is "
+                            "opgehaald); zonder kan geen enkele aanroeper zich aanmelden.",
+                        },
                     },
                     "additionalProperties": {"type": "boolean"},
                 },

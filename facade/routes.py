@@ -283,6 +283,7 @@ async def readyz(request: Request) -> Response:
         "protocollering": await state.trail.sink.ready(),
         # One dead register costs its section; all of them dead, the whole view.
         "registers": not breakers or any(b is not BreakerState.OPEN for b in breakers),
+        "sleutels": await state.authenticator.keys_available(),
     }
     ready = all(checks.values())
     # Which registers are not asked now (breaker open or probing): names from the

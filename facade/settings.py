@@ -16,15 +16,26 @@ from pathlib import Path
 from typing import Any
 
 from facade.observability import ObservabilitySettings
+from facade.sources import KINDS
+from vocabulary.kinds import KindRegistry
 
-SOORTEN = ("brp", "zaken", "catalogi", "klanten", "contactmomenten", "klantinteracties")
+SOORTEN = KINDS.soorten  # the register kinds the façade knows (facade/sources.py)
 DEMO_REGISTERS_PLACEHOLDER = "{demo_registers}"
 
 
 class SettingsError(Exception):
-    def __init__(self, problems: list[str]) -> None:
+    def __init__(
+        self,
+        problems: list[str],
+        policy_files: tuple[Path, Path] | None = None,
+        registers: tuple[RegisterSettings, ...] = (),
+    ) -> None:
         super().__init__("\n".join(problems))
         self.problems = problems
+        # What the file said as far as it could be read: check-config reports the
+        # doelen's problems and their registers' coverage in the same run.
+        self.policy_files = policy_files
+        self.registers = registers
 
 
 @dataclass(frozen=True)
@@ -159,7 +170,9 @@ def _replace(obj: Any, **changes: Any) -> Any:
     return replace(obj, **changes)
 
 
-def load_settings(path: str | Path, env: Mapping[str, str] | None = None) -> Settings:
+def load_settings(
+    path: str | Path, env: Mapping[str, str] | None = None, kinds: KindRegistry = KINDS
+) -> Settings:
     path = Path(path)
     env = os.environ if env is None else env
     try:
@@ -168,21 +181,24 @@ def load_settings(path: str | Path, env: Mapping[str, str] | None = None) -> Set
         raise SettingsError([f"{path}: configuration file not found"]) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise SettingsError([f"{path}: not valid TOML: {exc}"]) from None
-    reader = _Reader(path, env)
+    reader = _Reader(path, env, kinds)
     settings = reader.settings(data)
     if reader.problems:
-        raise SettingsError(reader.problems)
+        raise SettingsError(reader.problems, reader.policy_files, reader.registers_read)
     assert settings is not None
     return settings
 
 
 class _Reader:
-    def __init__(self, path: Path, env: Mapping[str, str]) -> None:
+    def __init__(self, path: Path, env: Mapping[str, str], kinds: KindRegistry) -> None:
         self.path = path
         self.base = path.parent
         self.env = env
+        self.kinds = kinds
         self.problems: list[str] = []
         self.mode = "demo"
+        self.policy_files: tuple[Path, Path] | None = None
+        self.registers_read: tuple[RegisterSettings, ...] = ()
 
     def problem(self, key: str, reason: str) -> None:
         self.problems.append(f"{self.path}: {key}: {reason}")
@@ -207,6 +223,15 @@ class _Reader:
             return default
         if kind is not int and not isinstance(value, kind):
             self.problem(f"{prefix}{key}", f"must be of type {kind.__name__}, not {value!r}")
+            return default
+        return value
+
+    def within(
+        self, data: Mapping[str, Any], prefix: str, key: str, default: int, low: int, high: int
+    ) -> int:
+        value = self.get(data, prefix, key, int, default)
+        if value is not None and not low <= value <= high:
+            self.problem(f"{prefix}{key}", f"must be between {low} and {high}, not {value}")
             return default
         return value
 
@@ -272,7 +297,7 @@ class _Reader:
             origins = []
         server = ServerSettings(
             host=self.get(server_raw, "server.", "host", str, "127.0.0.1"),
-            port=self.get(server_raw, "server.", "port", int, 8080),
+            port=self.within(server_raw, "server.", "port", 8080, 1, 65535),
             max_body_bytes=self.positive(server_raw, "server.", "max_body_bytes", 8192),
             max_in_flight=self.positive(server_raw, "server.", "max_in_flight", 64),
             cors_origins=tuple(origins),
@@ -290,7 +315,7 @@ class _Reader:
         demo = DemoSettings(
             registers=self.get(demo_raw, "demo.", "registers", bool, False),
             registers_host=self.get(demo_raw, "demo.", "registers_host", str, "127.0.0.1"),
-            registers_port=self.get(demo_raw, "demo.", "registers_port", int, 8181),
+            registers_port=self.within(demo_raw, "demo.", "registers_port", 8181, 0, 65535),
             latency={str(k): float(v) for k, v in latency.items()},
         )
         if mode == "productie" and demo.registers:
@@ -302,10 +327,12 @@ class _Reader:
         toegang_file = self.base / self.get(
             policies_raw, "policies.", "toegang", str, "toegang.toml"
         )
+        self.policy_files = (doelen_dir, toegang_file)
         budget_raw = self.table(data, "budget", {"total_ms"})
         total_ms = self.positive(budget_raw, "budget.", "total_ms", 2500)
 
         registers = self.registers(data.get("registers"), demo)
+        self.registers_read = registers
         protocollering = self.protocollering(data)
         observability = self.observability(data)
         if caller_auth is None:
@@ -462,7 +489,8 @@ class _Reader:
             scope_claim=self.get(raw, p, "scope_claim", str, "scope"),
             roles_claim=self.get(raw, p, "roles_claim", str, "roles"),
             bsn_claim=self.get(raw, p, "bsn_claim", str, "bsn"),
-            leeway_seconds=self.get(raw, p, "leeway_seconds", int, 30),
+            # More than five minutes of clock skew is a broken clock, not leeway.
+            leeway_seconds=self.within(raw, p, "leeway_seconds", 30, 0, 300),
         )
 
     def registers(self, raw: Any, demo: DemoSettings) -> tuple[RegisterSettings, ...]:
@@ -490,22 +518,26 @@ class _Reader:
         }
         result: list[RegisterSettings] = []
         names: set[str] = set()
+        soorten = self.kinds.soorten
         for index, entry in enumerate(raw):
             p = f"registers[{index}]."
             if not isinstance(entry, dict):
                 self.problem(p.rstrip("."), "must be a table")
                 continue
-            for unknown in sorted(set(entry) - known):
-                self.problem(p + unknown, f"unknown key (known: {', '.join(sorted(known))})")
             naam = self.get(entry, p, "naam", str)
             if not naam:
                 self.problem(p + "naam", "is required")
             elif naam in names:
                 self.problem(p + "naam", f"'{naam}' is used by another register")
+            else:
+                # Operators know their registers by name, not by position in the file.
+                p = f"registers.{naam}."
             names.add(naam or "")
+            for unknown in sorted(set(entry) - known):
+                self.problem(p + unknown, f"unknown key (known: {', '.join(sorted(known))})")
             soort = self.get(entry, p, "soort", str)
-            if soort not in SOORTEN:
-                self.problem(p + "soort", f"{soort!r} is not one of {', '.join(SOORTEN)}")
+            if soort not in soorten:
+                self.problem(p + "soort", f"{soort!r} is not one of {', '.join(soorten)}")
             url = self.get(entry, p, "url", str) or ""
             if DEMO_REGISTERS_PLACEHOLDER in url and not demo.registers:
                 self.problem(p + "url", "uses {demo_registers} but demo.registers is off")
@@ -540,7 +572,7 @@ class _Reader:
                     client_key=self.file(entry, p, "client_key"),
                     origin_oin=self.get(entry, p, "origin_oin", str),
                     brp_headers=self.brp_headers(entry, p + "brp_headers"),
-                    breaker_failures=self.positive(entry, p, "breaker_failures", 5),
+                    breaker_failures=self.within(entry, p, "breaker_failures", 5, 1, 1000),
                     breaker_cooldown_ms=self.positive(entry, p, "breaker_cooldown_ms", 10000),
                 )
             )

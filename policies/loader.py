@@ -132,7 +132,11 @@ def _load_doel(path: Path, raw: bytes, problems: list[str], kinds: KindRegistry)
         checker.unknown_keys(brp, {"doelbinding"}, "brp.")
         brp_doelbinding = checker.text(brp, "doelbinding", prefix="brp.", required=False)
 
-    velden = _velden(data.get("velden"), bronnen, checker, kinds)
+    # A misspelt bron is said once, by `choices`; the fields it would have filled
+    # are not blamed a second time for a bron "the doel does not list".
+    named = data.get("bronnen")
+    misspelt = isinstance(named, list) and any(b not in soorten for b in named)
+    velden = _velden(data.get("velden"), bronnen, checker, kinds, blame_missing=not misspelt)
     filters = data.get("filters", {})
     if not isinstance(filters, dict):
         checker.problem("filters", "must be a table")
@@ -173,7 +177,11 @@ def _load_doel(path: Path, raw: bytes, problems: list[str], kinds: KindRegistry)
 
 
 def _velden(
-    raw: Any, bronnen: frozenset[str], checker: _Checker, kinds: KindRegistry
+    raw: Any,
+    bronnen: frozenset[str],
+    checker: _Checker,
+    kinds: KindRegistry,
+    blame_missing: bool = True,
 ) -> tuple[str, ...]:
     if not isinstance(raw, dict) or not raw:
         checker.problem("velden", "must be a table with a list of paths per section")
@@ -194,11 +202,12 @@ def _velden(
                 continue
             needed = set(kinds.filling(path))
             if not needed & bronnen:
-                checker.problem(
-                    f"{key}[{index}]",
-                    f"'{entry}' needs one of the bronnen {sorted(needed)}, which the doel "
-                    "does not list",
-                )
+                if blame_missing:
+                    checker.problem(
+                        f"{key}[{index}]",
+                        f"'{entry}' needs one of the bronnen {sorted(needed)}, which the doel "
+                        "does not list",
+                    )
                 continue
             paths.append(path)
     for reference, target in viewpaths.REFERENCES.items():
@@ -384,8 +393,9 @@ class _Checker:
         wrong = [v for v in value if v not in allowed]
         if wrong:
             self.problem(key, f"unknown {wrong} (known: {', '.join(allowed)})")
-            return None
-        return frozenset(value)
+        # The known names go on, so later checks do not blame the doel a second
+        # time for what the wrong name already explains.
+        return frozenset(v for v in value if v in allowed)
 
     def positive_int(self, data: dict[str, Any], key: str, prefix: str) -> int | None:
         value = data.get(key)

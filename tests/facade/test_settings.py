@@ -62,16 +62,40 @@ def test_a_wrong_type_is_named_with_the_value(tmp_path: Path) -> None:
     assert any("budget.total_ms: must be a whole number, not 'snel'" in p for p in problems)
 
 
-def test_a_register_of_an_unknown_kind_is_named_by_its_index(tmp_path: Path) -> None:
+def test_a_register_of_an_unknown_kind_is_named_by_its_naam(tmp_path: Path) -> None:
     problems = refusal(tmp_path, demo_text().replace('soort = "brp"', 'soort = "hr"'))
-    assert any("registers[0].soort: 'hr' is not one of" in p for p in problems)
+    assert any("registers.brp.soort: 'hr' is not one of" in p for p in problems)
+
+
+def test_a_register_without_naam_is_named_by_its_index(tmp_path: Path) -> None:
+    problems = refusal(tmp_path, demo_text().replace('naam = "brp"\n', "", 1))
+    assert any("registers[0].naam: is required" in p for p in problems)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("port = 8080", "port = 70000", "server.port: must be between 1 and 65535, not 70000"),
+        (
+            "[caller_auth]",
+            "[caller_auth]\nleeway_seconds = -3600",
+            "caller_auth.leeway_seconds: must be between 0 and 300, not -3600",
+        ),
+    ],
+)
+def test_a_number_outside_its_range_is_refused_with_the_range(
+    tmp_path: Path, old: str, new: str, message: str
+) -> None:
+    assert old in demo_text()
+    problems = refusal(tmp_path, demo_text().replace(old, new, 1))
+    assert any(message in p for p in problems), problems
 
 
 def test_a_missing_secret_environment_variable_is_named(tmp_path: Path) -> None:
     text = demo_text().replace('key = "demo-brp-sleutel"', 'key_env = "BRP_SLEUTEL"')
     problems = refusal(tmp_path, text)
     assert any(
-        "registers[0].auth.key_env: environment variable BRP_SLEUTEL is not set" in p
+        "registers.brp.auth.key_env: environment variable BRP_SLEUTEL is not set" in p
         for p in problems
     )
 
@@ -86,8 +110,8 @@ def test_productie_refuses_inline_secrets_demo_registers_demo_keys_and_plain_htt
     joined = "\n".join(problems)
     assert "demo.registers: the embedded demo registers cannot run in productie" in joined
     assert "caller_auth.public_key_file: the demo key is refused in productie" in joined
-    assert "registers[0].auth.key: inline secrets are for demo mode only" in joined
-    assert "registers[1].auth.secret: inline secrets are for demo mode only" in joined
+    assert "registers.brp.auth.key: inline secrets are for demo mode only" in joined
+    assert "registers.openzaak.auth.secret: inline secrets are for demo mode only" in joined
 
 
 def test_productie_refuses_hs256_caller_tokens(tmp_path: Path) -> None:

@@ -39,6 +39,7 @@ async def test_readiness_flips_when_the_audit_sink_is_down(facade: Facade) -> No
         "configuratie": True,
         "protocollering": False,
         "registers": True,
+        "sleutels": True,
     }
 
 
