@@ -11,7 +11,8 @@
 #   /opt/klantbeeld             the virtual environment (the only thing taken from the build stage)
 #   /srv/klantbeeld/config      the baked-in demo configuration (config/ of the repository)
 #   /srv/klantbeeld/var         the demo's file sink (`file = "../var/protocollering.jsonl"`
-#                               relative to the config): a VOLUME, the only path it writes to
+#                               relative to the config) and the demo's caller key pair, made
+#                               on first start (`var/demo/`): a VOLUME, the only path it writes to
 #   /etc/klantbeeld             empty: where a deployment mounts its own configuration
 
 # --- build: install the package and its pinned dependencies into a venv ---------------
@@ -23,6 +24,7 @@ COPY pyproject.toml constraints.txt README.md ./
 COPY facade ./facade
 COPY connectors ./connectors
 COPY policies ./policies
+COPY vocabulary ./vocabulary
 # Every dependency ships a binary wheel: no compiler is installed, in either stage.
 RUN python -m venv /opt/klantbeeld \
  && /opt/klantbeeld/bin/pip install -c constraints.txt . \

@@ -28,7 +28,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from bench.scenario import CONFIG, DOEL_ID, DOEL_TOML, ROOT, TOEGANG_TOML
+from bench.scenario import CONFIG, DEMO_KEYS, DOEL_ID, DOEL_TOML, ROOT, TOEGANG_TOML
 
 READY_TIMEOUT_SECONDS = 30
 
@@ -41,8 +41,9 @@ def write_config(directory: Path, upstream_url: str, max_connections: int | None
         (r"\{demo_registers\}", upstream_url),
         (
             r'(?m)^public_key_file = "[^"]*"$',
-            f'public_key_file = "{CONFIG / "demo" / "demo-caller-key.pub.pem"}"',
+            f'public_key_file = "{DEMO_KEYS.public_file}"',
         ),
+        (r'(?m)^keys = "[^"]*"$', f'keys = "{DEMO_KEYS.public_file.parent}"'),
         (r'(?m)^sink = "[^"]*"$', 'sink = "file"'),
         (r'(?m)^file = "[^"]*"$', f'file = "{directory / "protocollering.jsonl"}"'),
         (r'(?m)^log_level = "[^"]*"$', 'log_level = "WARNING"'),

@@ -15,10 +15,11 @@ import jwt
 
 from facade.demo import generate_person_with_zaken
 from facade.demo.model import Persoon
+from facade.demokeys import ensure_demo_keys
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / "config"
-DEMO_CALLER_KEY = CONFIG / "demo" / "demo-caller-key.pem"
+DEMO_KEYS = ensure_demo_keys(ROOT / "var" / "demo")  # as config/demo.toml makes them
 
 SIZES = (0, 3, 25, 200)
 CONTACTMOMENTEN_PER_PERSON = 3  # generate_person_with_zaken's default
@@ -88,7 +89,7 @@ def caller_token(ttl: int = 3 * 3600) -> str:
         "scope": SCOPE,
         "client_id": "bench",
     }
-    return jwt.encode(claims, DEMO_CALLER_KEY.read_bytes(), algorithm="RS256")
+    return jwt.encode(claims, DEMO_KEYS.private_key(), algorithm="RS256")
 
 
 @dataclass(frozen=True)

@@ -28,13 +28,13 @@ import uvicorn
 
 from facade.clock import Clock, fixed, parse_today, today_in_amsterdam
 from facade.coverage import register_coverage
+from facade.demokeys import signing_key
 from facade.settings import Settings, SettingsError, load_settings
 from facade.sources import KINDS
 from policies.describe import review_document
 from policies.loader import PolicyError, load_policies
 
 DEFAULT_CONFIG = "config/demo.toml"
-DEMO_PRIVATE_KEY = "demo/demo-caller-key.pem"
 TODAY_ENV = "KLANTBEELD_TODAY"
 
 
@@ -177,7 +177,14 @@ def print_demo_token(settings: Settings, args: argparse.Namespace) -> int:
     if settings.mode != "demo":
         print("demo-token only works with a demo configuration", file=sys.stderr)
         return 2
-    key_path = settings.source_file.parent / DEMO_PRIVATE_KEY
+    key = signing_key(settings.demo.keys, settings.caller_auth.public_key_file)
+    if key is None:
+        print(
+            "demo-token signs with the demo key pair ([demo] keys), but caller_auth "
+            "trusts another public key",
+            file=sys.stderr,
+        )
+        return 2
     now = int(time.time())
     claims: dict[str, object] = {
         "iss": settings.caller_auth.issuers[0],
@@ -195,7 +202,7 @@ def print_demo_token(settings: Settings, args: argparse.Namespace) -> int:
         claims[settings.caller_auth.scope_claim] = " ".join(scopes)
     if args.rol:
         claims[settings.caller_auth.roles_claim] = list(args.rol)
-    print(jwt.encode(claims, key_path.read_bytes(), algorithm="RS256"))
+    print(jwt.encode(claims, key, algorithm="RS256"))
     return 0
 
 

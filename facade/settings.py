@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from facade.demokeys import ensure_demo_keys, is_demo_key_file, is_demo_secret
 from facade.observability import ObservabilitySettings
 from facade.sources import KINDS
 from vocabulary.kinds import KindRegistry
@@ -110,6 +111,8 @@ class DemoSettings:
     # Seconds of delay per demo endpoint ("brp.personen", "zaken.list", …), to
     # show what a slow register does to the klantbeeld.
     latency: dict[str, float] = field(default_factory=dict)
+    # Where the demo's caller key pair is generated on first start (facade/demokeys.py).
+    keys: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -247,13 +250,22 @@ class _Reader:
         inline = self.get(data, prefix, key, str)
         var = self.get(data, prefix, f"{key}_env", str)
         if var is not None:
-            value = self.env.get(var)
+            value, name = self.env.get(var), f"{key}_env"
             if not value:
-                self.problem(f"{prefix}{key}_env", f"environment variable {var} is not set")
-            return value
-        if inline is not None and self.mode != "demo":
-            self.problem(f"{prefix}{key}", f"inline secrets are for demo mode only; use {key}_env")
-        return inline
+                self.problem(f"{prefix}{name}", f"environment variable {var} is not set")
+                return value
+        else:
+            value, name = inline, key
+            if inline is not None and self.mode != "demo":
+                self.problem(
+                    f"{prefix}{key}", f"inline secrets are for demo mode only; use {name}_env"
+                )
+        # By content, not by name: the demo's secrets are public, whatever carries them.
+        if value and self.mode == "productie" and is_demo_secret(value):
+            self.problem(
+                f"{prefix}{name}", "is a secret published with the demo; set one of your own"
+            )
+        return value
 
     def file(self, data: Mapping[str, Any], prefix: str, key: str) -> str | None:
         value = self.get(data, prefix, key, str)
@@ -303,7 +315,7 @@ class _Reader:
             cors_origins=tuple(origins),
         )
         demo_raw = self.table(
-            data, "demo", {"registers", "registers_host", "registers_port", "latency"}
+            data, "demo", {"registers", "registers_host", "registers_port", "latency", "keys"}
         )
         latency = demo_raw.get("latency", {})
         if not isinstance(latency, dict) or not all(
@@ -317,6 +329,7 @@ class _Reader:
             registers_host=self.get(demo_raw, "demo.", "registers_host", str, "127.0.0.1"),
             registers_port=self.within(demo_raw, "demo.", "registers_port", 8181, 0, 65535),
             latency={str(k): float(v) for k, v in latency.items()},
+            keys=self.demo_keys(demo_raw),
         )
         if mode == "productie" and demo.registers:
             self.problem("demo.registers", "the embedded demo registers cannot run in productie")
@@ -350,6 +363,20 @@ class _Reader:
             observability=observability,
             source_file=self.path,
         )
+
+    def demo_keys(self, demo_raw: Mapping[str, Any]) -> Path | None:
+        keys = self.get(demo_raw, "demo.", "keys", str)
+        if keys is None:
+            return None
+        if self.mode != "demo":
+            self.problem("demo.keys", "demo keys are for demo mode only")
+            return None
+        directory = (self.base / keys).resolve()
+        try:
+            ensure_demo_keys(directory)  # before caller_auth looks for the public half
+        except OSError as exc:
+            self.problem("demo.keys", f"cannot make the demo key pair in {keys}: {exc.strerror}")
+        return directory
 
     def protocollering(self, data: dict[str, Any]) -> ProtocolleringSettings:
         p = "protocollering."
@@ -477,8 +504,12 @@ class _Reader:
                 self.problem(p + "algorithms", "HS256 caller tokens are refused in productie")
             if not hs256:
                 self.problem(p + "hs256_secret_env", "HS256 is enabled but no secret is set")
-        if self.mode == "productie" and key_file and "demo" in Path(key_file).name:
-            self.problem(p + "public_key_file", "the demo key is refused in productie")
+        if self.mode == "productie" and key_file and _is_demo_key(key_file):
+            self.problem(
+                p + "public_key_file",
+                "the demo key is refused in productie (its key material is the demo's); "
+                "give the identity provider's public key",
+            )
         return CallerAuthSettings(
             issuers=tuple(issuers),
             audience=audience or "",
@@ -623,3 +654,10 @@ class _Reader:
             if not getattr(auth, name) and not already:
                 self.problem(p + name, f"is required for auth type {kind}")
         return auth
+
+
+def _is_demo_key(path: str) -> bool:
+    try:
+        return is_demo_key_file(Path(path).read_bytes())
+    except OSError:
+        return False  # a missing file is reported by `file`

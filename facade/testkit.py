@@ -73,6 +73,8 @@ from facade.demo import (
 from facade.demo import urls as demo_urls
 from facade.demo.personen import BSN_KIND_1
 from facade.demo.server import serve_registers
+from facade.demokeys import ensure_demo_keys
+from facade.demokeys import signing_key as demo_signing_key
 from facade.settings import DEMO_REGISTERS_PLACEHOLDER, Settings, load_settings
 
 __all__ = [
@@ -97,7 +99,6 @@ __all__ = [
 ]
 
 CONFIG_ENV = "KLANTBEELD_TESTKIT_CONFIG"
-DEMO_PRIVATE_KEY = "demo/demo-caller-key.pem"  # relative to the configuration file
 BSN_ONBEKEND = BSN_KIND_1  # a child: only inside its parents' BRP records
 
 PERSONEN: Mapping[str, str] = MappingProxyType(
@@ -491,13 +492,10 @@ def _prepare(
             f"{path}: registers {', '.join(real)} do not use {DEMO_REGISTERS_PLACEHOLDER}; "
             "the kit only talks to the simulated registers"
         )
-    key_file = path.parent / DEMO_PRIVATE_KEY
-    if key_file.is_file() and settings.caller_auth.public_key_file:
-        signing_key = key_file.read_bytes()
-    else:  # no demo private key next to this configuration: a key pair for this run
-        signing_key, public_pem = _key_pair()
-        public_file = workdir / "caller-key.pub.pem"
-        public_file.write_bytes(public_pem)
+    signing_key = demo_signing_key(settings.demo.keys, settings.caller_auth.public_key_file)
+    if signing_key is None:  # the configuration trusts no demo key pair: one for this run
+        keys = ensure_demo_keys(workdir / "keys")
+        signing_key, public_file = keys.private_key(), keys.public_file
         caller_auth = replace(
             settings.caller_auth,
             public_key_file=str(public_file),
@@ -515,22 +513,6 @@ def _prepare(
         except TypeError as exc:
             raise TypeError(f"run_facade: unknown Settings field in {sorted(overrides)}") from exc
     return settings, signing_key
-
-
-def _key_pair() -> tuple[bytes, bytes]:
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
-
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    private = key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    )
-    public = key.public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-    )
-    return private, public
 
 
 def _aliases(settings: Settings) -> dict[str, str]:

@@ -20,12 +20,15 @@ from facade.app import create_app
 from facade.clock import fixed
 from facade.demo import DEMO_BRP_API_KEY, create_registers_app
 from facade.demo.calendar import AUTHORED_ON
+from facade.demokeys import ensure_demo_keys
 from facade.protocollering.records import span_record
 from facade.protocollering.setup import build_trail
 from facade.settings import RegisterSettings, Settings, load_settings
 
 CONFIG = Path(__file__).resolve().parents[1] / "config"
-DEMO_KEY = (CONFIG / "demo" / "demo-caller-key.pem").read_bytes()
+# The pair config/demo.toml generates on first start ([demo] keys): never committed.
+DEMO_KEYS = ensure_demo_keys(CONFIG.parent / "var" / "demo")
+DEMO_KEY = DEMO_KEYS.private_key()
 REGISTERS = "http://registers"
 # The day the demo data is written for: the harness sees it unmoved, and a
 # façade on the real calendar (the kit, `./dev demo`) sees the same picture

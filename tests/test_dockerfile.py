@@ -143,11 +143,25 @@ def test_the_demo_config_is_baked_in_at_the_documented_path() -> None:
     # The CLI's default, config/demo.toml relative to the working directory, is the same file.
     assert instructions("WORKDIR", FINAL)[-1] == posixpath.dirname(posixpath.dirname(config))
     assert (ROOT / "facade" / "cli.py").read_text().count('DEFAULT_CONFIG = "config/demo.toml"')
-    # Files the demo config names relative to itself travel with it.
+    # The demo's caller key pair is no file of the repository: the demo makes it on
+    # first start, so its directory must be inside the volume the service may write.
     demo = tomllib.loads(source.read_text(encoding="utf-8"))
-    key = posixpath.join(posixpath.dirname(config), demo["caller_auth"]["public_key_file"])
-    found = container_to_repo(posixpath.normpath(key))
-    assert found is not None and found.is_file()
+    keys = posixpath.normpath(posixpath.join(posixpath.dirname(config), demo["demo"]["keys"]))
+    key = posixpath.normpath(
+        posixpath.join(posixpath.dirname(config), demo["caller_auth"]["public_key_file"])
+    )
+    assert key.startswith(keys + "/")
+    volumes = [v for args in instructions("VOLUME", FINAL) for v in exec_form(args)]
+    assert any(keys.startswith(v.rstrip("/") + "/") for v in volumes), (keys, volumes)
+
+
+def test_every_package_the_wheel_includes_is_copied_into_the_build() -> None:
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    packages = [
+        p.rstrip("*") for p in pyproject["tool"]["setuptools"]["packages"]["find"]["include"]
+    ]
+    copied = {exec_form(a)[0] if a.startswith("[") else a.split()[0] for a in instructions("COPY")}
+    assert set(packages) <= copied, f"not copied into the build stage: {set(packages) - copied}"
 
 
 def test_the_demo_file_sink_writes_into_a_declared_volume_owned_by_the_service_user() -> None:

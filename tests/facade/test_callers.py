@@ -19,9 +19,10 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from facade.callers import CallerAuthenticator
 from facade.problems import Problem
 from facade.settings import CallerAuthSettings
+from tests.harness import DEMO_KEY, DEMO_KEYS
 
 CONFIG = Path(__file__).resolve().parents[2] / "config"
-PRIVATE_KEY = (CONFIG / "demo" / "demo-caller-key.pem").read_bytes()
+PRIVATE_KEY = DEMO_KEY
 ISSUER = "https://idp.example"
 AUDIENCE = "klantbeeld-facade"
 
@@ -31,7 +32,7 @@ def settings(**overrides: Any) -> CallerAuthSettings:
         "issuers": (ISSUER,),
         "audience": AUDIENCE,
         "algorithms": ("RS256",),
-        "public_key_file": str(CONFIG / "demo" / "demo-caller-key.pub.pem"),
+        "public_key_file": str(DEMO_KEYS.public_file),
     }
     return CallerAuthSettings(**{**base, **overrides})
 
@@ -148,7 +149,7 @@ async def test_the_public_key_cannot_be_used_as_an_hs256_secret(
     algorithms: tuple[str, ...],
 ) -> None:
     # The classic algorithm-confusion attack: HMAC-sign with the (public) RSA key.
-    public = (CONFIG / "demo" / "demo-caller-key.pub.pem").read_bytes()
+    public = DEMO_KEYS.public_file.read_bytes()
     auth = CallerAuthenticator(
         settings(algorithms=algorithms, hs256_secret="het-echte-gedeelde-geheim-0123456789")
     )

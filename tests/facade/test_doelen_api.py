@@ -12,7 +12,7 @@ from facade.settings import load_settings
 from facade.sources import KINDS
 from policies.describe import review_document
 from policies.loader import load_policies
-from tests.harness import CONFIG, Facade, caller_token, demo_settings, make_facade
+from tests.harness import CONFIG, DEMO_KEYS, Facade, caller_token, demo_settings, make_facade
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -114,8 +114,8 @@ async def test_a_required_source_that_fails_makes_the_answer_503_without_data() 
 
 async def test_brp_header_names_follow_the_deployment_configuration(tmp_path: Path) -> None:
     text = (CONFIG / "demo.toml").read_text(encoding="utf-8")
-    key = CONFIG / "demo" / "demo-caller-key.pub.pem"
-    text = text.replace('"demo/demo-caller-key.pub.pem"', f'"{key}"')
+    text = text.replace('"../var/demo/caller-key.pub.pem"', f'"{DEMO_KEYS.public_file}"')
+    text = text.replace('keys = "../var/demo"', f'keys = "{DEMO_KEYS.public_file.parent}"')
     text = text.replace(
         'url = "{demo_registers}/haalcentraal/api/brp"',
         'url = "{demo_registers}/haalcentraal/api/brp"\n'

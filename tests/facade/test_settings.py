@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from facade.settings import SettingsError, load_settings
+from tests.harness import DEMO_KEYS
 
 CONFIG = Path(__file__).resolve().parents[2] / "config"
 
@@ -103,10 +104,12 @@ def test_a_missing_secret_environment_variable_is_named(tmp_path: Path) -> None:
 def test_productie_refuses_inline_secrets_demo_registers_demo_keys_and_plain_http(
     tmp_path: Path,
 ) -> None:
-    (tmp_path / "demo").mkdir()
-    key = CONFIG / "demo" / "demo-caller-key.pub.pem"
-    (tmp_path / "demo" / key.name).write_bytes(key.read_bytes())
-    problems = refusal(tmp_path, demo_text().replace('mode = "demo"', 'mode = "productie"'))
+    (tmp_path / "keys").mkdir()
+    (tmp_path / "keys" / "idp.pub.pem").write_bytes(DEMO_KEYS.public_file.read_bytes())
+    text = demo_text().replace('mode = "demo"', 'mode = "productie"')
+    text = text.replace('keys = "../var/demo"\n', "")
+    text = text.replace("../var/demo/caller-key.pub.pem", "keys/idp.pub.pem")
+    problems = refusal(tmp_path, text)
     joined = "\n".join(problems)
     assert "demo.registers: the embedded demo registers cannot run in productie" in joined
     assert "caller_auth.public_key_file: the demo key is refused in productie" in joined

@@ -17,6 +17,7 @@ import pytest
 
 from facade.demo import BSN_HOOFDPERSOON
 from facade.testkit import PERSONEN, RunningFacade, TestkitError, find_demo_config, run_facade
+from tests.harness import DEMO_KEYS
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -159,7 +160,15 @@ def test_no_log_line_carries_a_bsn(
 def test_a_config_elsewhere_without_the_demo_private_key(tmp_path: Path) -> None:
     config = tmp_path / "config"
     shutil.copytree(ROOT / "config", config)
-    (config / "demo" / "demo-caller-key.pem").unlink()  # tokens: a key pair for this run
+    # A configuration trusting a key the kit cannot sign with: a key pair for this run.
+    (config / "elders.pub.pem").write_bytes(DEMO_KEYS.public_file.read_bytes())
+    demo = config / "demo.toml"
+    demo.write_text(
+        demo.read_text(encoding="utf-8").replace(
+            "../var/demo/caller-key.pub.pem", "elders.pub.pem"
+        ),
+        encoding="utf-8",
+    )
     with run_facade(config / "demo.toml", total_budget_ms=1200) as facade:
         assert facade.settings.total_budget_ms == 1200
         assert facade.klantbeeld(BSN_HOOFDPERSOON).status_code == 200
