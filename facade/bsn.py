@@ -25,9 +25,17 @@ def contains_bsn(text: str) -> bool:
     For values a caller sends that travel on (a user name, a token subject such
     as DigiD's `s00000000:<bsn>`): they must never carry a resident's BSN.
     """
-    return any(
-        passes_elfproef(re.sub(r"[ .\-]", "", m.group())) for m in _SEPARATED_NINE.finditer(text)
-    )
+    return any(_is_bsn(m) for m in _SEPARATED_NINE.finditer(text))
+
+
+def mask_bsns(text: str, mark: str) -> str:
+    """`text` with every BSN in it, separated or not, replaced by `mark`."""
+
+    return _SEPARATED_NINE.sub(lambda m: mark if _is_bsn(m) else m.group(), text)
+
+
+def _is_bsn(match: re.Match[str]) -> bool:
+    return passes_elfproef(re.sub(r"[ .\-]", "", match.group()))
 
 
 def bsn_problem(value: object) -> str | None:

@@ -34,7 +34,7 @@ from opentelemetry.trace import SpanKind, Status, StatusCode, Tracer
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from facade.bsn import passes_elfproef
+from facade.bsn import mask_bsns, passes_elfproef
 
 LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 ACCESS_LOGGER = "facade.access"
@@ -118,18 +118,13 @@ _URL_QUERY = re.compile(
     r"""((?:\b[A-Za-z][A-Za-z0-9+.\-]*://[^\s/?#"'<>]+(?:/[^\s?#"'<>]*)?)"""
     r"""|(?:(?<![^\s"'(\[=<])/[^\s?#"'<>]*))\?[^\s"'<>#]*"""
 )
-_NINE_DIGITS = re.compile(r"(?<![0-9])[0-9]{9}(?![0-9])")
 BSN_MARK = "[bsn]"
 
 
 def redact_text(text: str) -> str:
     """`text` without query strings on URLs and paths, and with every BSN as `[bsn]`."""
-    text = _URL_QUERY.sub(r"\1", text)
-    return _NINE_DIGITS.sub(_mark_bsn, text)
-
-
-def _mark_bsn(match: re.Match[str]) -> str:
-    return BSN_MARK if passes_elfproef(match.group()) else match.group()
+    # Separated too: a path like /api/v1/klantbeeld/999-99-0081 is a BSN all the same.
+    return mask_bsns(_URL_QUERY.sub(r"\1", text), BSN_MARK)
 
 
 def _redact_arg(arg: object) -> object:

@@ -8,6 +8,7 @@ encoder) over the façade's async HTTP client and reads the collector's
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 
 import httpx
@@ -21,6 +22,9 @@ from opentelemetry.sdk.trace import ReadableSpan
 from facade.protocollering.sink import SinkError
 
 PROTOBUF = "application/x-protobuf"
+# Long enough for a load balancer to see it; short enough that a collector that is
+# healthy again gets traffic back without a restart.
+FAILED_WRITE_UNREADY_SECONDS = 30.0
 
 
 class OtlpSink:
@@ -32,29 +36,34 @@ class OtlpSink:
         self.endpoint = endpoint
         self.client = client
         self.headers = {"Content-Type": PROTOBUF, **(headers or {})}
-        self._healthy = True
+        self._failed_at: float | None = None
 
     async def write(self, spans: Sequence[ReadableSpan]) -> None:
         body = encode_spans(spans).SerializeToString()
         try:
             response = await self.client.post(self.endpoint, content=body, headers=self.headers)
         except httpx.HTTPError as exc:
-            self._healthy = False
+            self._failed_at = time.monotonic()
             raise SinkError(f"the otlp sink is unreachable: {type(exc).__name__}") from None
         if not 200 <= response.status_code < 300:
-            self._healthy = False
+            self._failed_at = time.monotonic()
             raise SinkError(f"the otlp sink answered HTTP {response.status_code}")
         rejected = _rejected_spans(response)
         if rejected is None:
-            self._healthy = False
+            self._failed_at = time.monotonic()
             raise SinkError("the otlp sink gave an unreadable answer")
         if rejected:
-            self._healthy = False
+            self._failed_at = time.monotonic()
             raise SinkError(f"the otlp sink rejected {rejected} span(s)")
-        self._healthy = True
+        self._failed_at = None
 
     async def ready(self) -> bool:
-        """An empty export request: valid OTLP, no data, answers whether the collector is up."""
+        """Not after a failed write (a collector that rejects spans still answers an empty
+        export), for FAILED_WRITE_UNREADY_SECONDS; else an empty export request: valid
+        OTLP, no data, answers whether the collector is up. The next write confirms."""
+        failed_at = self._failed_at
+        if failed_at is not None and time.monotonic() - failed_at < FAILED_WRITE_UNREADY_SECONDS:
+            return False
         try:
             response = await self.client.post(
                 self.endpoint,

@@ -14,7 +14,7 @@ import pytest
 from opentelemetry.sdk.trace import ReadableSpan
 
 from facade.demo import BSN_HOOFDPERSOON
-from facade.demo.urls import ZAKEN_BASE
+from facade.demo.urls import CONTACTMOMENTEN_BASE, KLANTEN_BASE, ZAKEN_BASE
 from tests.guarantees.support import (
     Hang,
     Intercepted,
@@ -117,6 +117,25 @@ async def test_cancelled_klantbeeld_is_recorded() -> None:
         record = audit_records(sink)[-1]["attributes"]
         assert record[UITKOMST] != "ok"
         assert record[HTTP_STATUS] != 200
+        assert hang.running == 0, "an upstream call outlived the klantbeeld"
+
+
+async def test_a_cancelled_klantbeeld_leaves_no_call_running_and_starts_none_that_waited() -> None:
+    """Point 12: Contactmomenten 1.0 waits for the klant URLs Klanten finds; cancelled while
+    Klanten hangs, neither call lives on and Contactmomenten is never asked."""
+    registers = Intercepted()
+    hang = Hang()
+    registers.on(path_starts(KLANTEN_BASE), hang)
+    async for facade in facade_on(slow_zaken_settings(), registers, MemorySink()):
+        task = asyncio.create_task(facade.klantbeeld(BSN_HOOFDPERSOON))
+        await asyncio.wait_for(hang.started.wait(), 2)
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        await asyncio.sleep(0.05)  # room for a stray task to reach a register
+
+        assert hang.running == 0, "the Klanten call outlived the klantbeeld"
+        assert not [c for c in facade.calls if c.path.startswith(CONTACTMOMENTEN_BASE)]
 
 
 async def test_a_caller_after_a_cancelled_one_gets_its_own_answer_not_their_cancellation() -> None:

@@ -76,6 +76,15 @@ async def test_a_bsn_in_the_path_is_marked(access):
     assert BSN not in access.text
 
 
+@pytest.mark.parametrize("written", ["999-99-3653", "999.99.3653", "999 99 3653"])
+async def test_a_bsn_with_separators_in_the_path_is_marked_too(access, written):
+    await get(AccessLog(APP), f"/api/v1/klantbeeld/{written}")
+
+    (record,) = access_records(access)
+    assert record.path == "/api/v1/klantbeeld/[bsn]"
+    assert written not in access.text
+
+
 async def test_the_line_carries_the_inbound_trace_id(access):
     await get(AccessLog(APP), "/api/v1/doelen/x", traceparent=INBOUND)
 

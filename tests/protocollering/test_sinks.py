@@ -6,6 +6,7 @@ import asyncio
 import io
 import json
 import os
+import time
 from pathlib import Path
 
 import httpx
@@ -20,7 +21,7 @@ from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from facade.protocollering.lines import FileSink, StdoutSink
-from facade.protocollering.otlp import OtlpSink
+from facade.protocollering.otlp import FAILED_WRITE_UNREADY_SECONDS, OtlpSink
 from facade.protocollering.pseudonym import Pseudonymizer, PseudonymKey
 from facade.protocollering.sink import AUDIT_SPAN, PROCESSING_SPAN, SinkError
 
@@ -127,6 +128,28 @@ async def test_rejected_spans_in_a_partial_success_are_no_confirmation() -> None
     )
     with pytest.raises(SinkError, match="rejected 1 span"):
         await otlp_sink().write(batch())
+
+
+@respx.mock
+async def test_after_rejected_spans_the_otlp_sink_is_not_ready_though_empty_exports_pass(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    answer = ExportTraceServiceResponse()
+    answer.partial_success.rejected_spans = 2
+    rejecting = httpx.Response(
+        200, content=answer.SerializeToString(), headers={"Content-Type": "application/x-protobuf"}
+    )
+    respx.post(ENDPOINT).mock(return_value=rejecting)
+    sink = otlp_sink()
+    with pytest.raises(SinkError):
+        await sink.write(batch())
+
+    assert await sink.ready() is False  # /readyz turns 503, as the README says
+
+    clock = time.monotonic() + FAILED_WRITE_UNREADY_SECONDS + 1
+    monkeypatch.setattr("facade.protocollering.otlp.time.monotonic", lambda: clock)
+    respx.post(ENDPOINT).mock(return_value=httpx.Response(200))
+    assert await sink.ready() is True  # a collector healthy again gets traffic back
 
 
 @respx.mock
