@@ -51,11 +51,11 @@ async def test_hanging_register_opens_the_breaker_after_n_timeouts(naam: str) ->
             view = (await facade.klantbeeld(BSN_HOOFDPERSOON, doel=doel, token=token)).json()
             statuses.append(bron(view, naam)["status"])
         registers.state.faults.clear()
-        assert statuses[0] == "timeout"
+        assert statuses[0] == "timeout", statuses
         entry = bron(view, naam)
-        assert entry["status"] == "fout", f"still asked after 2 timeouts: {entry}"
+        assert entry["status"] == "fout", f"still asked after 2 timeouts: {statuses} {entry}"
         assert entry["probleem"]["code"] == "circuit-open"
-        assert entry["duurMs"] < 50
+        assert entry["duurMs"] < 100  # under its own deadline: not asked at all
 
 
 async def test_hanging_register_opens_the_breaker_and_readyz_says_so() -> None:
