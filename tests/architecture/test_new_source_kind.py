@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import AsyncIterator
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -28,16 +27,16 @@ from connectors.http import Upstream
 from facade.app import create_app
 from facade.demo import DEMO_BRP_API_KEY
 from facade.protocollering.setup import build_trail
-from facade.settings import RegisterSettings
+from facade.settings import RegisterSettings, load_settings
 from facade.sources import KINDS
 from policies.loader import load_policies
 from tests.harness import (
     CONFIG,
+    DEMO_KEYS,
     DEMO_TODAY,
     MemorySink,
     caller_token,
     demo_registers,
-    demo_settings,
 )
 from vocabulary.identifiers import BURGERSERVICENUMMER
 from vocabulary.kinds import Contribution, SourceKind, SourceQuery, Wiring
@@ -136,15 +135,25 @@ async def zoek_gesprekken(request: Request) -> JSONResponse:
 async def chat_facade(tmp_path: Path) -> AsyncIterator[tuple[httpx.AsyncClient, MemorySink]]:
     ASKED.clear()
     kinds = KINDS.with_kind(CHAT)
-    doelen = tmp_path / "doelen"
-    shutil.copytree(CONFIG / "doelen", doelen)
-    doel = doelen / "kcc-algemene-vraag.toml"
+    config = tmp_path / "config"
+    shutil.copytree(CONFIG, config)
+    doel = config / "doelen" / "kcc-algemene-vraag.toml"
     text = doel.read_text(encoding="utf-8")
     doel.write_text(text.replace('bronnen = ["', 'bronnen = ["chat", "', 1), encoding="utf-8")
-    policies = load_policies(doelen, CONFIG / "toegang.toml", kinds)
-    settings = demo_settings()
-    chat = RegisterSettings(naam="chatplatform", soort="chat", url="http://registers/chat/api")
-    settings = replace(settings, registers=(*settings.registers, chat))
+    demo = (config / "demo.toml").read_text(encoding="utf-8")
+    demo = demo.replace('"../var/demo/caller-key.pub.pem"', f'"{DEMO_KEYS.public_file}"')
+    demo = demo.replace('keys = "../var/demo"', f'keys = "{DEMO_KEYS.public_file.parent}"')
+    # The config entry: nothing but TOML names the new kind's register.
+    demo += """
+[[registers]]
+naam = "chatplatform"
+soort = "chat"
+url = "{demo_registers}/chat/api"
+"""
+    (config / "demo.toml").write_text(demo, encoding="utf-8")
+    settings = load_settings(config / "demo.toml", env={}, kinds=kinds)
+    settings = settings.with_demo_registers("http://registers")
+    policies = load_policies(settings.doelen_dir, settings.toegang_file, kinds)
 
     registers = Starlette(
         routes=[
