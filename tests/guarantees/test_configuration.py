@@ -33,6 +33,12 @@ def config_copy(tmp_path: Path) -> Path:
     return tmp_path / "config"
 
 
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{path.name} no longer holds {old!r}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
 def _check(config: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
     code = cli.main(["check-config", "--config", str(config)])  # the form the docs show
     captured = capsys.readouterr()
@@ -77,12 +83,7 @@ def test_a_verplicht_kind_without_a_register_is_refused_by_check_config_and_at_s
     for name, value in PRODUCTIE_SECRETS.items():
         monkeypatch.setenv(name, value)
     doel = config_copy / "doelen" / "kcc-algemene-vraag.toml"
-    doel.write_text(
-        doel.read_text(encoding="utf-8").replace(
-            "[brp]\n", 'verplicht = ["brp", "klantinteracties"]\n\n[brp]\n', 1
-        ),
-        encoding="utf-8",
-    )
+    _edit(doel, "[brp]\n", 'verplicht = ["brp", "klantinteracties"]\n\n[brp]\n')
 
     code, output = _check(config_copy / "productie.example.toml", capsys)
 
@@ -98,17 +99,9 @@ def test_settings_and_doelen_problems_come_in_one_run(
     config_copy: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     settings = config_copy / "demo.toml"
-    settings.write_text(
-        settings.read_text(encoding="utf-8").replace("port = 8080", "port = 70000", 1),
-        encoding="utf-8",
-    )
+    _edit(settings, "port = 8080", "port = 70000")
     doel = config_copy / "doelen" / "kcc-zaakstatus.toml"
-    doel.write_text(
-        doel.read_text(encoding="utf-8").replace(
-            "afgerondBinnenDagen = 90", "afgerondBinnenDagen = -1"
-        ),
-        encoding="utf-8",
-    )
+    _edit(doel, "afgerondBinnenDagen = 90", "afgerondBinnenDagen = -1")
 
     code, output = _check(settings, capsys)
 
@@ -121,12 +114,7 @@ def test_a_wrong_kind_name_in_bronnen_is_said_once(
     config_copy: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     doel = config_copy / "doelen" / "kcc-zaakstatus.toml"
-    doel.write_text(
-        doel.read_text(encoding="utf-8").replace(
-            'bronnen = ["brp", "zaken"]', 'bronnen = ["brp", "zaak"]', 1
-        ),
-        encoding="utf-8",
-    )
+    _edit(doel, 'bronnen = ["brp", "zaken"]', 'bronnen = ["brp", "zaak"]')
 
     code, output = _check(config_copy / "demo.toml", capsys)
 
