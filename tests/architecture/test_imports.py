@@ -45,3 +45,19 @@ def test_the_rule_catches_a_crossing_import(tmp_path: Path) -> None:
     module = tmp_path / "sneaky.py"
     module.write_text("from facade.settings import Settings\nimport connectors.http\n")
     assert imported_packages(module) == {"facade", "connectors"}
+
+
+def test_serving_the_facade_loads_no_simulated_register() -> None:
+    """The production path (the app and the CLI) never imports the demo registers; the CLI
+    loads them only when a demo configuration asks for them (`[demo] registers`)."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, facade.app, facade.cli, facade.settings\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[:2] == ['facade', 'demo']))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert loaded == "[]"
