@@ -9,8 +9,8 @@ from opentelemetry import trace
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
-from facade import observability
 from facade.observability import ObservabilitySettings, setup_tracing
+from facade.observability import tracing as observability_tracing
 
 
 class Recorder:
@@ -29,8 +29,8 @@ class Recorder:
 @pytest.fixture
 def exporters(monkeypatch: pytest.MonkeyPatch) -> dict[str, Recorder]:
     recorders = {"otlp": Recorder(), "console": Recorder()}
-    monkeypatch.setattr(observability, "OTLPSpanExporter", recorders["otlp"])
-    monkeypatch.setattr(observability, "ConsoleSpanExporter", recorders["console"])
+    monkeypatch.setattr(observability_tracing, "OTLPSpanExporter", recorders["otlp"])
+    monkeypatch.setattr(observability_tracing, "ConsoleSpanExporter", recorders["console"])
     return recorders
 
 
