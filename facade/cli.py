@@ -114,8 +114,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         clock = _demo_clock(settings, args.today)
     except ValueError as exc:
-        print(f"Configuration refused:\n  - {exc}", file=sys.stderr)
-        return 2
+        return _refused([str(exc)])
     return serve(settings, host=args.host, port=args.port, today=clock)
 
 

@@ -36,9 +36,9 @@ REGISTERS = "http://registers"
 DEMO_TODAY = AUTHORED_ON
 
 
-def demo_registers(**kwargs: Any) -> Starlette:
-    """The simulated registers on the harness's calendar (DEMO_TODAY)."""
-    return create_registers_app(today=fixed(DEMO_TODAY), **kwargs)
+def demo_registers(today: date = DEMO_TODAY, **kwargs: Any) -> Starlette:
+    """The simulated registers on the harness's calendar (DEMO_TODAY unless told)."""
+    return create_registers_app(today=fixed(today), **kwargs)
 
 
 @dataclass
@@ -159,7 +159,7 @@ async def make_facade(
     tracer_provider: TracerProvider | None = None,
     today: date = DEMO_TODAY,
 ) -> AsyncIterator[Facade]:
-    registers = registers or create_registers_app(brp_api_key=DEMO_BRP_API_KEY, today=fixed(today))
+    registers = registers or demo_registers(today, brp_api_key=DEMO_BRP_API_KEY)
     calls: list[UpstreamCall] = []
     sink = sink or MemorySink()
 

@@ -43,19 +43,19 @@ class OtlpSink:
         try:
             response = await self.client.post(self.endpoint, content=body, headers=self.headers)
         except httpx.HTTPError as exc:
-            self._failed_at = time.monotonic()
-            raise SinkError(f"the otlp sink is unreachable: {type(exc).__name__}") from None
+            raise self._failed(f"the otlp sink is unreachable: {type(exc).__name__}") from None
         if not 200 <= response.status_code < 300:
-            self._failed_at = time.monotonic()
-            raise SinkError(f"the otlp sink answered HTTP {response.status_code}")
+            raise self._failed(f"the otlp sink answered HTTP {response.status_code}")
         rejected = _rejected_spans(response)
         if rejected is None:
-            self._failed_at = time.monotonic()
-            raise SinkError("the otlp sink gave an unreadable answer")
+            raise self._failed("the otlp sink gave an unreadable answer")
         if rejected:
-            self._failed_at = time.monotonic()
-            raise SinkError(f"the otlp sink rejected {rejected} span(s)")
+            raise self._failed(f"the otlp sink rejected {rejected} span(s)")
         self._failed_at = None
+
+    def _failed(self, reason: str) -> SinkError:
+        self._failed_at = time.monotonic()  # ready() says no for a while
+        return SinkError(reason)
 
     async def ready(self) -> bool:
         """Not after a failed write (a collector that rejects spans still answers an empty
