@@ -246,7 +246,8 @@ def _never_a_bsn(value: str, state: AppState) -> str:
 
 
 def _without_tracestate(headers: Any) -> dict[str, str]:
-    # A caller's tracestate is opaque vendor data: it is not passed on to the registers.
+    # A caller's tracestate is opaque, unvetted vendor data: the processing record (an
+    # exported span) does not keep it. connectors/tracing.py keeps it from the registers.
     return {k: v for k, v in headers.items() if k.lower() != "tracestate"}
 
 
