@@ -115,6 +115,12 @@ def is_demo_key_file(content: bytes) -> bool:
     return MARKER.encode() in content or fingerprint_of_key(content) in DEMO_MATERIAL
 
 
+def in_demo_directory(path: Path) -> bool:
+    """Whether `path` lies in a `var/demo/` directory, where the demo keeps what it makes."""
+    parts = path.resolve().parts
+    return any(parts[i : i + 2] == ("var", "demo") for i in range(len(parts) - 1))
+
+
 def is_demo_secret(secret: str) -> bool:
     return fingerprint_of_secret(secret) in DEMO_MATERIAL
 

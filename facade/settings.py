@@ -15,7 +15,12 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from facade.demokeys import ensure_demo_keys, is_demo_key_file, is_demo_secret
+from facade.demokeys import (
+    ensure_demo_keys,
+    in_demo_directory,
+    is_demo_key_file,
+    is_demo_secret,
+)
 from facade.observability import ObservabilitySettings
 from facade.sources import KINDS
 from vocabulary.kinds import KindRegistry
@@ -507,7 +512,8 @@ class _Reader:
         if self.mode == "productie" and key_file and _is_demo_key(key_file):
             self.problem(
                 p + "public_key_file",
-                "the demo key is refused in productie (its key material is the demo's); "
+                "the demo key is refused in productie (recognised by its content or its place "
+                "in var/demo/); "
                 "give the identity provider's public key",
             )
         return CallerAuthSettings(
@@ -657,6 +663,8 @@ class _Reader:
 
 
 def _is_demo_key(path: str) -> bool:
+    if in_demo_directory(Path(path)):
+        return True
     try:
         return is_demo_key_file(Path(path).read_bytes())
     except OSError:

@@ -126,6 +126,20 @@ def test_productie_refuses_the_formerly_committed_demo_key_by_its_key_material(
     assert any("caller_auth.public_key_file: the demo key is refused" in p for p in problems)
 
 
+def test_productie_refuses_any_key_file_in_the_demos_directory(tmp_path: Path) -> None:
+    own = ensure_demo_keys(tmp_path / "keys").public_file.read_bytes()
+    own = own[own.index(b"-----BEGIN") :]  # no marker, not a known key: only its place
+    productie = _productie_with_key(tmp_path, own)
+    (productie.parent.parent / "var" / "demo").mkdir(parents=True)
+    (productie.parent.parent / "var" / "demo" / "idp.pub.pem").write_bytes(own)
+    text = productie.read_text(encoding="utf-8")
+    text = text.replace('"idp-signing.pub.pem"', '"../var/demo/idp.pub.pem"')
+    productie.write_text(text, encoding="utf-8")
+
+    problems = _problems(productie, PRODUCTIE_ENV)
+    assert any("caller_auth.public_key_file: the demo key is refused" in p for p in problems)
+
+
 def test_productie_accepts_a_key_of_its_own(tmp_path: Path) -> None:
     own = ensure_demo_keys(tmp_path / "keys").public_file.read_bytes()
     own = own[own.index(b"-----BEGIN") :]  # an identity provider's key carries no marker
