@@ -18,10 +18,11 @@ import statistics
 import time
 
 from bench.profiles import PROFILES
+from connectors.aiohttp_transport import AiohttpTransport
 from connectors.auth import ZgwJwtAuth
 from connectors.catalogi import CatalogiResolver
 from connectors.context import CallContext
-from connectors.http import Upstream, make_http_client
+from connectors.http import Upstream
 from connectors.zaken import ZakenConnector
 from facade.demo import (
     DEMO_ZGW_CLIENT_ID,
@@ -39,11 +40,13 @@ async def measure(profile: str, runs: int) -> None:
     personen = [generate_person_with_zaken(n, index=i) for i, n in enumerate(SIZES)]
     data = build_demo_data(personen)
     async with serve_registers(data=data, latency=PROFILES[profile]) as base:
-        client = make_http_client()
+        transport = AiohttpTransport()
         auth = ZgwJwtAuth(DEMO_ZGW_CLIENT_ID, DEMO_ZGW_SECRET)
-        zaken = Upstream(naam="zaken", base_url=f"{base}/zaken/api/v1", client=client, auth=auth)
+        zaken = Upstream(
+            naam="zaken", base_url=f"{base}/zaken/api/v1", transport=transport, auth=auth
+        )
         catalogi = Upstream(
-            naam="catalogi", base_url=f"{base}/catalogi/api/v1", client=client, auth=auth
+            naam="catalogi", base_url=f"{base}/catalogi/api/v1", transport=transport, auth=auth
         )
         for persoon, size in zip(personen, SIZES, strict=True):
             results = {}
@@ -67,7 +70,7 @@ async def measure(profile: str, runs: int) -> None:
                 results[mode] = statistics.median(timings) * 1000
             line = "  ".join(f"{mode}: {ms:6.0f} ms" for mode, ms in results.items())
             print(f"{profile:9s} {size:3d} zaken  {line}")
-        await client.aclose()
+        await transport.aclose()
 
 
 def main() -> None:

@@ -56,7 +56,7 @@ class BrpProtocolHeaders:
     gebruiker: str | None = "x-gebruiker"
     origin_oin: str | None = "x-origin-oin"
 
-    def for_call(self, ctx: CallContext) -> dict[str, str | bytes]:
+    def for_call(self, ctx: CallContext) -> dict[str, str]:
         """The headers for one call: each only when both its name and value are set.
 
         `x-gebruiker` names the user as the caller states them (for the
@@ -72,11 +72,10 @@ class BrpProtocolHeaders:
         return {name: _header_value(value) for name, value in pairs if name and value}
 
 
-def _header_value(value: str) -> str | bytes:
-    # A user's name may hold a newline (header injection) or non-ASCII letters,
-    # which httpx refuses in a str: send those as UTF-8 bytes.
-    value = _CONTROL_CHARACTERS.sub(" ", value)[:MAX_HEADER_LENGTH]
-    return value if value.isascii() else value.encode()
+def _header_value(value: str) -> str:
+    # A user's name may hold a newline (header injection); non-ASCII letters go
+    # out as UTF-8 (connectors/transport.py).
+    return _CONTROL_CHARACTERS.sub(" ", value)[:MAX_HEADER_LENGTH]
 
 
 # Always asked: without it in the answer, the persoon cannot be checked to be the one asked.

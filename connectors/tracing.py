@@ -14,14 +14,15 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from urllib.parse import urlsplit
 
-import httpx
 from opentelemetry import trace
 from opentelemetry.propagators.textmap import DefaultSetter
 from opentelemetry.trace import Span, SpanKind, Status, StatusCode, Tracer
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 
 from connectors.errors import UpstreamError
+from connectors.transport import Request
 
 TRACER_NAME = "klantbeeld.connectors"
 # Explicit, not the global propagator: what an upstream sees must not depend on
@@ -46,7 +47,7 @@ def safe_path(path: str) -> str:
 
 
 @contextmanager
-def upstream_span(tracer: Tracer, bron: str, request: httpx.Request) -> Iterator[Span]:
+def upstream_span(tracer: Tracer, bron: str, request: Request) -> Iterator[Span]:
     """A CLIENT child span of the current context around one request to register `bron`.
 
     Sets status ERROR for any failure, with a description that never quotes the
@@ -54,10 +55,10 @@ def upstream_span(tracer: Tracer, bron: str, request: httpx.Request) -> Iterator
     type only. Exceptions propagate unchanged.
     """
     method = request.method
-    url = request.url
+    url = urlsplit(request.url)
     attributes = {
         "http.request.method": method,
-        "server.address": url.host,
+        "server.address": url.hostname or "",
         "server.port": url.port or _DEFAULT_PORTS.get(url.scheme, 0),
         "url.path": safe_path(url.path),
         "klantbeeld.bron": bron,
@@ -107,7 +108,7 @@ def propagate_as(span: Span) -> Iterator[None]:
         _PROPAGATED.reset(token)
 
 
-def inject_trace_context(request: httpx.Request) -> None:
+def inject_trace_context(request: Request) -> None:
     """Put `traceparent` on the outgoing request.
 
     Never `tracestate`: it would carry a caller's opaque vendor data, unvetted,

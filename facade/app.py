@@ -28,7 +28,7 @@ from facade.openapi import openapi
 from facade.problems import Problem, ProblemResponse, internal_error
 from facade.protocollering.setup import build_trail
 from facade.protocollering.trail import AuditTrail
-from facade.registers import ClientFactory, build_registers, default_client
+from facade.registers import TransportFactory, build_registers, default_transport
 from facade.settings import Settings, SettingsError
 from facade.sources import KINDS
 from facade.state import AppState
@@ -42,7 +42,7 @@ def create_app(
     settings: Settings,
     *,
     policies: PolicySet | None = None,
-    client_factory: ClientFactory = default_client,
+    transport_factory: TransportFactory = default_transport,
     trail: AuditTrail | None = None,
     tracer_provider: TracerProvider | None = None,
     today: Clock = today_in_amsterdam,
@@ -58,7 +58,7 @@ def create_app(
     for warning in coverage.warnings:
         log.warning("configuration: %s", warning)
     connector_tracer = tracer_provider.get_tracer(TRACER_NAME) if tracer_provider else None
-    registers = build_registers(settings, client_factory, connector_tracer, kinds)
+    registers = build_registers(settings, transport_factory, connector_tracer, kinds)
     trail = trail or build_trail(settings)
     obs = settings.observability
     meter_provider, metrics_registry = setup_metrics(

@@ -1,4 +1,4 @@
-"""Wiring: each configured register as a Source of its kind, with one pooled client each."""
+"""Wiring: each configured register as a Source of its kind, with one pooled transport each."""
 
 from __future__ import annotations
 
@@ -6,23 +6,25 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import httpx
 from opentelemetry.trace import Tracer
 
+from connectors.aiohttp_transport import AiohttpTransport, TlsSettings
 from connectors.auth import ApiKeyAuth, NoAuth, TokenAuth, UpstreamAuth, ZgwJwtAuth
 from connectors.breaker import CircuitBreaker
 from connectors.catalogi import CatalogiResolver
-from connectors.http import TlsSettings, Upstream, make_http_client
+from connectors.http import Upstream
+from connectors.transport import Transport
 from facade.settings import RegisterSettings, Settings
 from facade.sources import KINDS
 from vocabulary.kinds import KindRegistry, Source, SourceKind
 
-ClientFactory = Callable[[RegisterSettings], httpx.AsyncClient]
+# Tests hand in httpx transports on respx routers (connectors/httpx_transport.py).
+TransportFactory = Callable[[RegisterSettings], Transport]
 
 
-def default_client(register: RegisterSettings) -> httpx.AsyncClient:
+def default_transport(register: RegisterSettings) -> Transport:
     tls = TlsSettings(register.ca_bundle, register.client_cert, register.client_key)
-    return make_http_client(
+    return AiohttpTransport(
         tls=tls,
         max_connections=register.max_connections,
         timeout_seconds=register.deadline_ms / 1000,
@@ -61,9 +63,9 @@ class Registers:
         return self.shared.get("catalogi-resolver")
 
     async def aclose(self) -> None:
-        clients = {id(r.upstream.client): r.upstream.client for r in self.all}
-        for client in clients.values():
-            await client.aclose()
+        transports = {id(r.upstream.transport): r.upstream.transport for r in self.all}
+        for transport in transports.values():
+            await transport.aclose()
 
 
 class _Wiring:
@@ -86,7 +88,7 @@ class _Wiring:
 
 def build_registers(
     settings: Settings,
-    client_factory: ClientFactory = default_client,
+    transport_factory: TransportFactory = default_transport,
     tracer: Tracer | None = None,
     kinds: KindRegistry = KINDS,
 ) -> Registers:
@@ -95,7 +97,7 @@ def build_registers(
         upstream = Upstream(
             naam=config.naam,
             base_url=config.url,
-            client=client_factory(config),
+            transport=transport_factory(config),
             auth=_auth(config),
             max_response_bytes=config.max_response_bytes,
             tracer=tracer,

@@ -16,6 +16,7 @@ import jwt
 from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from starlette.applications import Starlette
 
+from connectors.httpx_transport import HttpxTransport
 from facade.app import create_app
 from facade.clock import fixed
 from facade.demo import DEMO_BRP_API_KEY, create_registers_app
@@ -163,13 +164,15 @@ async def make_facade(
     calls: list[UpstreamCall] = []
     sink = sink or MemorySink()
 
-    def client_factory(register: RegisterSettings) -> httpx.AsyncClient:
+    def transport_factory(register: RegisterSettings) -> HttpxTransport:
         transport = RecordingTransport(httpx.ASGITransport(app=registers), calls)
-        return httpx.AsyncClient(transport=transport, timeout=register.deadline_ms / 1000)
+        return HttpxTransport(
+            httpx.AsyncClient(transport=transport, timeout=register.deadline_ms / 1000)
+        )
 
     app = create_app(
         settings,
-        client_factory=client_factory,
+        transport_factory=transport_factory,
         trail=build_trail(settings, sink),
         tracer_provider=tracer_provider,
         # One calendar for the registers and the doelen's windows (closed within

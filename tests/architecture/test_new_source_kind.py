@@ -24,6 +24,7 @@ from starlette.routing import Mount, Route
 
 from connectors.context import CallContext
 from connectors.http import Upstream
+from connectors.httpx_transport import HttpxTransport
 from facade.app import create_app
 from facade.demo import DEMO_BRP_API_KEY
 from facade.protocollering.setup import build_trail
@@ -164,14 +165,14 @@ url = "{demo_registers}/chat/api"
         ]
     )
 
-    def client_factory(register: RegisterSettings) -> httpx.AsyncClient:
-        return httpx.AsyncClient(transport=httpx.ASGITransport(app=registers))
+    def transport_factory(register: RegisterSettings) -> HttpxTransport:
+        return HttpxTransport(httpx.AsyncClient(transport=httpx.ASGITransport(app=registers)))
 
     sink = MemorySink()
     app = create_app(
         settings,
         policies=policies,
-        client_factory=client_factory,
+        transport_factory=transport_factory,
         trail=build_trail(settings, sink),
         today=lambda: DEMO_TODAY,
         kinds=kinds,

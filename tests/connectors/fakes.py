@@ -18,6 +18,8 @@ import respx
 from connectors.auth import ApiKeyAuth, ZgwJwtAuth
 from connectors.context import CallContext
 from connectors.http import Upstream
+from connectors.httpx_transport import HttpxTransport
+from connectors.transport import Transport
 
 # Test BSNs from the 999xxxxxx range; both pass the 11-proef.
 BSN = "999993653"
@@ -52,10 +54,10 @@ def mock_router() -> respx.Router:
     return respx.Router(assert_all_called=False)
 
 
-def client_for(router: respx.Router) -> httpx.AsyncClient:
-    """respx as the transport: production clients run on aiohttp, which respx cannot patch."""
+def transport_for(router: respx.Router) -> HttpxTransport:
+    """respx as the transport: production runs on aiohttp, which respx cannot patch."""
     # async_handler: side effects may be coroutines (a slow register, a gate).
-    return httpx.AsyncClient(transport=httpx.MockTransport(router.async_handler))
+    return HttpxTransport(httpx.AsyncClient(transport=httpx.MockTransport(router.async_handler)))
 
 
 class Hanging:
@@ -78,14 +80,18 @@ class Hanging:
         raise AssertionError("a hanging register never answers")
 
 
-def zgw_upstream(naam: str, base_url: str, client: httpx.AsyncClient, **kwargs: Any) -> Upstream:
+def zgw_upstream(naam: str, base_url: str, transport: Transport, **kwargs: Any) -> Upstream:
     return Upstream(
-        naam=naam, base_url=base_url, client=client, auth=ZgwJwtAuth(CLIENT_ID, SECRET), **kwargs
+        naam=naam,
+        base_url=base_url,
+        transport=transport,
+        auth=ZgwJwtAuth(CLIENT_ID, SECRET),
+        **kwargs,
     )
 
 
-def brp_upstream(client: httpx.AsyncClient) -> Upstream:
-    return Upstream(naam="brp", base_url=BRP, client=client, auth=ApiKeyAuth(BRP_API_KEY))
+def brp_upstream(transport: Transport) -> Upstream:
+    return Upstream(naam="brp", base_url=BRP, transport=transport, auth=ApiKeyAuth(BRP_API_KEY))
 
 
 def query(request: httpx.Request) -> dict[str, str]:

@@ -15,10 +15,10 @@ from tests.connectors.fakes import (
     BRP_API_KEY,
     BSN,
     brp_upstream,
-    client_for,
     context,
     mock_router,
     problem,
+    transport_for,
 )
 
 # Sorted, as the plan gives them and the connector sends them.
@@ -70,8 +70,8 @@ def router():
 
 @pytest.fixture
 async def brp(router):
-    async with client_for(router) as client:
-        yield BrpConnector(brp_upstream(client))
+    async with transport_for(router) as transport:
+        yield BrpConnector(brp_upstream(transport))
 
 
 async def test_asks_for_one_persoon_by_bsn_in_the_body_with_the_doels_fields(router, brp):
@@ -149,8 +149,8 @@ async def test_uses_the_header_names_the_gateway_wants_and_skips_unnamed_ones(ro
         gebruiker="X-GEBRUIKER",
         origin_oin=None,
     )
-    async with client_for(router) as client:
-        await BrpConnector(brp_upstream(client), names).persoon(BSN, FIELDS, context())
+    async with transport_for(router) as transport:
+        await BrpConnector(brp_upstream(transport), names).persoon(BSN, FIELDS, context())
 
     raw_names = [name for name, _ in route.calls.last.request.headers.raw]
     assert {b"X-DOELBINDING", b"X-VERWERKING", b"X-GEBRUIKER"} <= set(raw_names)

@@ -9,6 +9,7 @@ import pytest
 
 from connectors.catalogi import CatalogiResolver
 from connectors.errors import UpstreamError, UpstreamTimeout
+from connectors.transport import Transport
 from tests.connectors.fakes import (
     CATALOGI,
     STATUSTYPE_ONTVANGEN,
@@ -18,10 +19,10 @@ from tests.connectors.fakes import (
     ZAKEN,
     Hanging,
     assert_zgw_token,
-    client_for,
     context,
     fout,
     mock_router,
+    transport_for,
     zgw_upstream,
 )
 
@@ -34,21 +35,21 @@ def router():
 
 
 @pytest.fixture
-async def client(router):
-    async with client_for(router) as client:
-        yield client
+async def transport(router):
+    async with transport_for(router) as transport:
+        yield transport
 
 
-def resolver(client: httpx.AsyncClient, **kwargs) -> CatalogiResolver:
-    return CatalogiResolver([zgw_upstream("catalogi", CATALOGI, client)], **kwargs)
+def resolver(transport: Transport, **kwargs) -> CatalogiResolver:
+    return CatalogiResolver([zgw_upstream("catalogi", CATALOGI, transport)], **kwargs)
 
 
-async def test_fetches_a_zaaktype_by_its_url_with_a_zgw_token(router, client):
+async def test_fetches_a_zaaktype_by_its_url_with_a_zgw_token(router, transport):
     route = router.get(ZAAKTYPE_PARKEREN).mock(
         return_value=httpx.Response(200, json=ZAAKTYPEN[ZAAKTYPE_PARKEREN])
     )
 
-    zaaktype = await resolver(client).zaaktype(ZAAKTYPE_PARKEREN, CTX)
+    zaaktype = await resolver(transport).zaaktype(ZAAKTYPE_PARKEREN, CTX)
 
     assert zaaktype["identificatie"] == "ZT-PARKEER"
     request = route.calls.last.request
@@ -56,7 +57,7 @@ async def test_fetches_a_zaaktype_by_its_url_with_a_zgw_token(router, client):
     assert "Accept-Crs" not in request.headers  # Catalogi has no CRS headers
 
 
-async def test_asks_the_register_that_owns_the_url(router, client):
+async def test_asks_the_register_that_owns_the_url(router, transport):
     other_catalogi = "https://catalogi.regio.example/catalogi/api/v1"
     elsewhere_url = f"{other_catalogi}/statustypen/1f2e3d4c-0000-4000-8000-000000000001"
     route = router.get(elsewhere_url).mock(
@@ -66,8 +67,8 @@ async def test_asks_the_register_that_owns_the_url(router, client):
     )
     catalogi = CatalogiResolver(
         [
-            zgw_upstream("open-zaak", ZAKEN, client),
-            zgw_upstream("catalogi-regio", other_catalogi, client),
+            zgw_upstream("open-zaak", ZAKEN, transport),
+            zgw_upstream("catalogi-regio", other_catalogi, transport),
         ]
     )
 
@@ -77,11 +78,11 @@ async def test_asks_the_register_that_owns_the_url(router, client):
     assert route.called
 
 
-async def test_a_zaken_register_serves_the_catalogi_on_its_own_server(router, client):
+async def test_a_zaken_register_serves_the_catalogi_on_its_own_server(router, transport):
     route = router.get(ZAAKTYPE_PARKEREN).mock(
         return_value=httpx.Response(200, json=ZAAKTYPEN[ZAAKTYPE_PARKEREN])
     )
-    catalogi = CatalogiResolver([zgw_upstream("open-zaak", ZAKEN, client)])
+    catalogi = CatalogiResolver([zgw_upstream("open-zaak", ZAKEN, transport)])
 
     zaaktype = await catalogi.zaaktype(ZAAKTYPE_PARKEREN, CTX)
 
@@ -89,22 +90,22 @@ async def test_a_zaken_register_serves_the_catalogi_on_its_own_server(router, cl
     assert_zgw_token(route.calls.last.request, CTX)
 
 
-async def test_a_url_no_configured_register_owns_is_refused_without_a_call(router, client):
+async def test_a_url_no_configured_register_owns_is_refused_without_a_call(router, transport):
     foreign = "https://catalogi.elders.example/catalogi/api/v1/zaaktypen/abc"
     route = router.get(foreign).mock(return_value=httpx.Response(200, json={}))
 
     with pytest.raises(UpstreamError) as caught:
-        await resolver(client).zaaktype(foreign, CTX)
+        await resolver(transport).zaaktype(foreign, CTX)
 
     assert caught.value.code == "vreemde-url"
     assert not route.called
 
 
-async def test_a_second_lookup_is_served_from_the_cache(router, client):
+async def test_a_second_lookup_is_served_from_the_cache(router, transport):
     route = router.get(ZAAKTYPE_PARKEREN).mock(
         return_value=httpx.Response(200, json=ZAAKTYPEN[ZAAKTYPE_PARKEREN])
     )
-    catalogi = resolver(client)
+    catalogi = resolver(transport)
 
     first = await catalogi.zaaktype(ZAAKTYPE_PARKEREN, CTX)
     second = await catalogi.zaaktype(ZAAKTYPE_PARKEREN, CTX)
@@ -113,12 +114,12 @@ async def test_a_second_lookup_is_served_from_the_cache(router, client):
     assert route.call_count == 1
 
 
-async def test_the_cache_expires_after_its_ttl(router, client):
+async def test_the_cache_expires_after_its_ttl(router, transport):
     now = [0.0]
     route = router.get(ZAAKTYPE_PARKEREN).mock(
         return_value=httpx.Response(200, json=ZAAKTYPEN[ZAAKTYPE_PARKEREN])
     )
-    catalogi = resolver(client, ttl_seconds=3600, clock=lambda: now[0])
+    catalogi = resolver(transport, ttl_seconds=3600, clock=lambda: now[0])
 
     await catalogi.zaaktype(ZAAKTYPE_PARKEREN, CTX)
     now[0] = 3599
@@ -129,7 +130,7 @@ async def test_the_cache_expires_after_its_ttl(router, client):
     assert route.call_count == 2
 
 
-async def test_concurrent_lookups_of_one_url_share_one_call(router, client):
+async def test_concurrent_lookups_of_one_url_share_one_call(router, transport):
     release = asyncio.Event()
 
     async def slow_zaaktype(request: httpx.Request) -> httpx.Response:
@@ -137,7 +138,7 @@ async def test_concurrent_lookups_of_one_url_share_one_call(router, client):
         return httpx.Response(200, json=ZAAKTYPEN[ZAAKTYPE_PARKEREN])
 
     route = router.get(ZAAKTYPE_PARKEREN).mock(side_effect=slow_zaaktype)
-    catalogi = resolver(client)
+    catalogi = resolver(transport)
 
     lookups = [asyncio.create_task(catalogi.zaaktype(ZAAKTYPE_PARKEREN, CTX)) for _ in range(25)]
     await asyncio.sleep(0.01)
@@ -148,7 +149,7 @@ async def test_concurrent_lookups_of_one_url_share_one_call(router, client):
     assert all(result["identificatie"] == "ZT-PARKEER" for result in results)
 
 
-async def test_one_waiter_giving_up_does_not_cancel_the_shared_call(router, client):
+async def test_one_waiter_giving_up_does_not_cancel_the_shared_call(router, transport):
     release = asyncio.Event()
 
     async def slow_zaaktype(request: httpx.Request) -> httpx.Response:
@@ -156,7 +157,7 @@ async def test_one_waiter_giving_up_does_not_cancel_the_shared_call(router, clie
         return httpx.Response(200, json=ZAAKTYPEN[ZAAKTYPE_PARKEREN])
 
     router.get(ZAAKTYPE_PARKEREN).mock(side_effect=slow_zaaktype)
-    catalogi = resolver(client)
+    catalogi = resolver(transport)
     impatient = asyncio.create_task(catalogi.zaaktype(ZAAKTYPE_PARKEREN, CTX))
     patient = asyncio.create_task(catalogi.zaaktype(ZAAKTYPE_PARKEREN, CTX))
     await asyncio.sleep(0.01)
@@ -167,13 +168,13 @@ async def test_one_waiter_giving_up_does_not_cancel_the_shared_call(router, clie
     assert (await patient)["identificatie"] == "ZT-PARKEER"
 
 
-async def test_a_failure_reaches_every_waiter_and_is_not_cached(router, client):
+async def test_a_failure_reaches_every_waiter_and_is_not_cached(router, transport):
     route = router.get(ZAAKTYPE_PARKEREN)
     route.side_effect = [
         fout(500, "error", "Interne serverfout"),  # a 500 is not retried
         httpx.Response(200, json=ZAAKTYPEN[ZAAKTYPE_PARKEREN]),
     ]
-    catalogi = resolver(client)
+    catalogi = resolver(transport)
 
     failures = await asyncio.gather(
         catalogi.zaaktype(ZAAKTYPE_PARKEREN, CTX),
@@ -188,11 +189,11 @@ async def test_a_failure_reaches_every_waiter_and_is_not_cached(router, client):
 
 
 async def test_a_hanging_call_is_cancelled_at_its_deadline_and_every_waiter_times_out(
-    router, client
+    router, transport
 ):
     hanging = Hanging()
     router.get(ZAAKTYPE_PARKEREN).mock(side_effect=hanging)
-    catalogi = resolver(client, timeout_seconds=0.05)
+    catalogi = resolver(transport, timeout_seconds=0.05)
 
     failures = await asyncio.gather(
         catalogi.zaaktype(ZAAKTYPE_PARKEREN, CTX),
@@ -205,13 +206,13 @@ async def test_a_hanging_call_is_cancelled_at_its_deadline_and_every_waiter_time
     assert hanging.abandoned == 1  # cancelled at the deadline, not left running
 
 
-async def test_a_timed_out_lookup_is_tried_again_next_time(router, client):
+async def test_a_timed_out_lookup_is_tried_again_next_time(router, transport):
     hanging = Hanging()
     router.get(ZAAKTYPE_PARKEREN).side_effect = [
         hanging,
         httpx.Response(200, json=ZAAKTYPEN[ZAAKTYPE_PARKEREN]),
     ]
-    catalogi = resolver(client, timeout_seconds=0.05)
+    catalogi = resolver(transport, timeout_seconds=0.05)
 
     with pytest.raises(UpstreamTimeout):
         await catalogi.zaaktype(ZAAKTYPE_PARKEREN, CTX)
@@ -221,8 +222,8 @@ async def test_a_timed_out_lookup_is_tried_again_next_time(router, client):
     assert retried["identificatie"] == "ZT-PARKEER"
 
 
-async def test_an_answer_that_is_not_an_object_is_a_fout(router, client):
+async def test_an_answer_that_is_not_an_object_is_a_fout(router, transport):
     router.get(ZAAKTYPE_PARKEREN).mock(return_value=httpx.Response(200, json=[]))
 
     with pytest.raises(UpstreamError):
-        await resolver(client).zaaktype(ZAAKTYPE_PARKEREN, CTX)
+        await resolver(transport).zaaktype(ZAAKTYPE_PARKEREN, CTX)

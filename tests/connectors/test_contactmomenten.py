@@ -15,12 +15,12 @@ from tests.connectors.fakes import (
     KLANTEN,
     ZAKEN,
     assert_zgw_token,
-    client_for,
     context,
     fout,
     mock_router,
     paginated,
     query,
+    transport_for,
     zgw_upstream,
 )
 
@@ -102,9 +102,9 @@ def router():
 
 @pytest.fixture
 async def connector(router):
-    async with client_for(router) as client:
+    async with transport_for(router) as transport:
         yield ContactmomentenConnector(
-            zgw_upstream("open-klant-contactmomenten", CONTACTMOMENTEN, client), max_pages=2
+            zgw_upstream("open-klant-contactmomenten", CONTACTMOMENTEN, transport), max_pages=2
         )
 
 

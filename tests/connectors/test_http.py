@@ -2,31 +2,28 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import socket
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 
 import httpx
 import jwt
 import pytest
 
 from connectors.auth import ZgwJwtAuth
-from connectors.errors import UpstreamError, UpstreamTimeout
-from connectors.http import Upstream, make_http_client
+from connectors.errors import UpstreamError
+from connectors.http import Upstream
 from tests.connectors.fakes import (
     BSN,
     CLIENT_ID,
     KLANTEN,
     SECRET,
     ZAKEN,
-    client_for,
     context,
     fout,
     mock_router,
     paginated,
     problem,
     query,
+    transport_for,
     zgw_claims,
     zgw_upstream,
 )
@@ -49,8 +46,8 @@ def router():
 
 @pytest.fixture
 async def zaken(router) -> AsyncIterator[Upstream]:
-    async with client_for(router) as client:
-        yield zgw_upstream("open-zaak", ZAKEN, client, max_response_bytes=1000)
+    async with transport_for(router) as transport:
+        yield zgw_upstream("open-zaak", ZAKEN, transport, max_response_bytes=1000)
 
 
 async def test_zgw_fout_sent_as_application_json_becomes_a_fout_with_its_code(router, zaken):
@@ -106,8 +103,8 @@ async def test_problem_json_error_is_read_like_a_fout(router):
     router.get(f"{ZAKEN}/zaken").mock(
         return_value=problem(503, "notAvailable", "Bron niet beschikbaar.")
     )
-    async with client_for(router) as client:
-        upstream = zgw_upstream("open-zaak", ZAKEN, client)
+    async with transport_for(router) as transport:
+        upstream = zgw_upstream("open-zaak", ZAKEN, transport)
         with pytest.raises(UpstreamError) as caught:
             await upstream.get_json("zaken", CTX)
 
@@ -279,8 +276,8 @@ async def test_zgw_token_is_reused_within_its_window_and_reminted_after(router):
     now = [1_700_000_000.0]
     auth = ZgwJwtAuth(CLIENT_ID, SECRET, reuse_seconds=300, clock=lambda: now[0])
     route = router.get(f"{KLANTEN}/klanten").mock(return_value=paginated([]))
-    async with client_for(router) as client:
-        klanten = Upstream(naam="open-klant", base_url=KLANTEN, client=client, auth=auth)
+    async with transport_for(router) as transport:
+        klanten = Upstream(naam="open-klant", base_url=KLANTEN, transport=transport, auth=auth)
 
         await klanten.get_json("klanten", CTX)
         now[0] += 299
@@ -297,8 +294,8 @@ async def test_zgw_token_is_reused_within_its_window_and_reminted_after(router):
 
 async def test_zgw_token_is_per_user(router):
     route = router.get(f"{KLANTEN}/klanten").mock(return_value=paginated([]))
-    async with client_for(router) as client:
-        klanten = zgw_upstream("open-klant", KLANTEN, client)
+    async with transport_for(router) as transport:
+        klanten = zgw_upstream("open-klant", KLANTEN, transport)
         await klanten.get_json(
             "klanten", context(gebruiker="medewerker-1", gebruiker_weergave="Een")
         )
@@ -343,93 +340,3 @@ async def test_query_parameters_go_out_as_given(router, zaken):
     await zaken.get_json("zaken", CTX, params={"ordering": "-startdatum", "pageSize": 50})
 
     assert query(route.calls.last.request) == {"ordering": "-startdatum", "pageSize": "50"}
-
-
-# ---- Real sockets: timeout versus refused, on the production transport ----------
-
-
-def closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-async def test_httpx_aiohttp_itself_reports_a_refused_connection_as_a_connect_timeout():
-    """The trap the HTTP layer works around; if this fails, the library fixed it."""
-    async with make_http_client(timeout_seconds=2) as client:
-        with pytest.raises(httpx.ConnectTimeout):
-            await client.get(f"http://127.0.0.1:{closed_port()}/")
-
-
-async def test_a_refused_connection_is_a_fout_not_a_timeout():
-    port = closed_port()
-    async with make_http_client(timeout_seconds=2) as client:
-        upstream = zgw_upstream("open-zaak", f"http://127.0.0.1:{port}/zaken/api/v1", client)
-        with pytest.raises(UpstreamError) as caught:
-            await upstream.get_json(
-                "zaken",
-                CTX,
-                params={"rol__betrokkeneIdentificatie__natuurlijkPersoon__inpBsn": BSN},
-            )
-
-    assert not isinstance(caught.value, UpstreamTimeout)
-    assert caught.value.status == "fout"
-    assert caught.value.code == "verbinding"
-    assert_no_secrets(caught.value)
-
-
-@contextlib.asynccontextmanager
-async def loopback_server(
-    after_request: Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]],
-) -> AsyncIterator[str]:
-    """A raw HTTP server on 127.0.0.1 that reads one request, then misbehaves."""
-    writers: list[asyncio.StreamWriter] = []
-
-    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        writers.append(writer)
-        await reader.readuntil(b"\r\n\r\n")
-        await after_request(reader, writer)
-
-    server = await asyncio.start_server(handle, "127.0.0.1", 0)
-    port = server.sockets[0].getsockname()[1]
-    try:
-        yield f"http://127.0.0.1:{port}/zaken/api/v1"
-    finally:
-        server.close()
-        for writer in writers:
-            writer.close()
-        await asyncio.gather(*(w.wait_closed() for w in writers), return_exceptions=True)
-        await server.wait_closed()
-
-
-async def test_a_server_that_hangs_up_is_a_fout_not_a_timeout():
-    async def hang_up(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        writer.close()
-
-    async with loopback_server(hang_up) as base, make_http_client(timeout_seconds=2) as client:
-        upstream = zgw_upstream("open-zaak", base, client)
-        with pytest.raises(UpstreamError) as caught:
-            await upstream.get_json("zaken", CTX)
-
-    assert caught.value.status == "fout"
-    assert caught.value.code == "verbinding"
-
-
-async def test_a_server_that_never_answers_is_a_timeout():
-    async def never_answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        await reader.read()  # until the client gives up and closes
-
-    async with (
-        loopback_server(never_answer) as base,
-        make_http_client(timeout_seconds=0.3) as client,
-    ):
-        upstream = zgw_upstream("open-zaak", base, client)
-        with pytest.raises(UpstreamTimeout) as caught:
-            await upstream.get_json(
-                "zaken",
-                CTX,
-                params={"rol__betrokkeneIdentificatie__natuurlijkPersoon__inpBsn": BSN},
-            )
-
-    assert caught.value.status == "timeout"
-    assert_no_secrets(caught.value)

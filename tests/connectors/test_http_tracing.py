@@ -19,10 +19,10 @@ from tests.connectors.fakes import (
     BSN,
     ZAKEN,
     Hanging,
-    client_for,
     context,
     mock_router,
     paginated,
+    transport_for,
     zgw_upstream,
 )
 
@@ -49,8 +49,8 @@ def router():
 
 @pytest.fixture
 async def zaken(router, tracer) -> AsyncIterator[Upstream]:
-    async with client_for(router) as client:
-        yield zgw_upstream("open-zaak", ZAKEN, client, tracer=tracer)
+    async with transport_for(router) as transport:
+        yield zgw_upstream("open-zaak", ZAKEN, transport, tracer=tracer)
 
 
 def client_spans(exporter: InMemorySpanExporter) -> list[ReadableSpan]:
@@ -125,8 +125,8 @@ async def test_the_upstream_request_carries_the_child_span_as_traceparent(
 
 async def test_without_a_tracer_the_inbound_trace_still_reaches_the_register(router, tracer):
     route = router.get(f"{ZAKEN}/zaken").mock(return_value=paginated([]))
-    async with client_for(router) as client:
-        upstream = zgw_upstream("open-zaak", ZAKEN, client)  # the global, no-op tracer
+    async with transport_for(router) as transport:
+        upstream = zgw_upstream("open-zaak", ZAKEN, transport)  # the global, no-op tracer
         with tracer.start_as_current_span("klantbeeld") as parent:
             await upstream.get_json("/zaken", CTX, params=BSN_FILTER)
 
@@ -137,9 +137,9 @@ async def test_without_a_tracer_the_inbound_trace_still_reaches_the_register(rou
 async def test_no_span_shows_the_bsn_or_a_query_string(router, tracer, exporter):
     router.get(f"{ZAKEN}/zaken").mock(return_value=paginated([]))
     router.post(f"{BRP}/personen").mock(return_value=httpx.Response(200, json={}))
-    async with client_for(router) as client:
-        zaken = zgw_upstream("open-zaak", ZAKEN, client, tracer=tracer)
-        brp = Upstream(naam="brp", base_url=BRP, client=client, tracer=tracer)
+    async with transport_for(router) as transport:
+        zaken = zgw_upstream("open-zaak", ZAKEN, transport, tracer=tracer)
+        brp = Upstream(naam="brp", base_url=BRP, transport=transport, tracer=tracer)
         with tracer.start_as_current_span("klantbeeld"):
             await zaken.get_json("/zaken", CTX, params=BSN_FILTER)
             await brp.post_json("/personen", CTX, {"burgerservicenummer": [BSN]})

@@ -14,12 +14,12 @@ from tests.connectors.fakes import (
     BSN,
     KLANTEN,
     assert_zgw_token,
-    client_for,
     context,
     fout,
     mock_router,
     paginated,
     query,
+    transport_for,
     zgw_upstream,
 )
 
@@ -79,8 +79,8 @@ def router():
 
 @pytest.fixture
 async def klanten(router):
-    async with client_for(router) as client:
-        yield KlantenConnector(zgw_upstream("open-klant", KLANTEN, client), max_pages=3)
+    async with transport_for(router) as transport:
+        yield KlantenConnector(zgw_upstream("open-klant", KLANTEN, transport), max_pages=3)
 
 
 async def test_asks_for_the_klanten_of_the_bsn_with_a_zgw_token(router, klanten):

@@ -15,12 +15,12 @@ from tests.connectors.fakes import (
     ANDER_BSN,
     BSN,
     ZAKEN,
-    client_for,
     context,
     fout,
     mock_router,
     paginated,
     query,
+    transport_for,
 )
 
 CTX = context()
@@ -300,9 +300,9 @@ def router():
 
 @pytest.fixture
 async def connector(router):
-    async with client_for(router) as client:
+    async with transport_for(router) as transport:
         upstream = Upstream(
-            naam=NAAM, base_url=KLANTINTERACTIES, client=client, auth=TokenAuth(TOKEN)
+            naam=NAAM, base_url=KLANTINTERACTIES, transport=transport, auth=TokenAuth(TOKEN)
         )
         yield KlantinteractiesConnector(upstream, max_pages=2)
 

@@ -13,21 +13,22 @@ import httpx
 import pytest
 
 from connectors import budget
+from connectors.aiohttp_transport import AiohttpTransport
 from connectors.breaker import BreakerState, CircuitBreaker
 from connectors.catalogi import CatalogiResolver
 from connectors.errors import UpstreamError
-from connectors.http import Upstream, make_http_client
+from connectors.http import Upstream
 from connectors.klanten import KlantenConnector
 from connectors.zaken import ZakenConnector
 from tests.connectors.fakes import (
     BSN,
     KLANTEN,
     ZAKEN,
-    client_for,
     context,
     fout,
     mock_router,
     paginated,
+    transport_for,
     zgw_upstream,
 )
 
@@ -52,7 +53,7 @@ def router():
 
 @pytest.fixture
 def klanten(router) -> Upstream:
-    return zgw_upstream("klanten", KLANTEN, client_for(router))
+    return zgw_upstream("klanten", KLANTEN, transport_for(router))
 
 
 async def test_a_503_is_retried_once_and_the_second_answer_counts(router, klanten) -> None:
@@ -105,14 +106,14 @@ async def test_a_retry_after_beyond_the_budget_fails_at_once(router, klanten) ->
 
 async def test_a_refused_connection_is_fout_fast_and_retried_once() -> None:
     closed = _closed_port()
-    client = make_http_client(timeout_seconds=2)
-    upstream = zgw_upstream("klanten", f"http://127.0.0.1:{closed}/klanten/api/v1", client)
+    transport = AiohttpTransport(timeout_seconds=2)
+    upstream = zgw_upstream("klanten", f"http://127.0.0.1:{closed}/klanten/api/v1", transport)
     started = time.monotonic()
     with pytest.raises(UpstreamError) as info:
         await within(2, upstream.get_json("klanten", CTX, params=BSN_FILTER))
     assert info.value.code == "verbinding"
     assert time.monotonic() - started < 1.0
-    await client.aclose()
+    await transport.aclose()
 
 
 async def test_a_50_mb_body_is_refused_without_reading_it_all(router, klanten) -> None:
@@ -138,7 +139,7 @@ async def test_a_50_mb_body_is_refused_without_reading_it_all(router, klanten) -
 
 
 async def test_ten_thousand_zaken_stop_at_the_page_cap_and_say_afgekapt(router) -> None:
-    zaken = zgw_upstream("zaken", ZAKEN, client_for(router))
+    zaken = zgw_upstream("zaken", ZAKEN, transport_for(router))
 
     def page(request: httpx.Request) -> httpx.Response:
         number = int(request.url.params.get("page", "1"))
@@ -158,7 +159,7 @@ async def test_ten_thousand_zaken_stop_at_the_page_cap_and_say_afgekapt(router) 
 async def test_the_breaker_opens_short_circuits_and_closes_after_a_good_probe(router) -> None:
     now = [1000.0]
     breaker = CircuitBreaker(failures=3, cooldown=10, clock=lambda: now[0])
-    klanten = zgw_upstream("klanten", KLANTEN, client_for(router), breaker=breaker)
+    klanten = zgw_upstream("klanten", KLANTEN, transport_for(router), breaker=breaker)
     route = router.get(f"{KLANTEN}/klanten").mock(return_value=fout(500, "error", "Stuk"))
     for _ in range(3):
         with pytest.raises(UpstreamError):
@@ -180,7 +181,7 @@ async def test_the_breaker_opens_short_circuits_and_closes_after_a_good_probe(ro
 async def test_a_failed_probe_opens_the_breaker_again(router) -> None:
     now = [0.0]
     breaker = CircuitBreaker(failures=1, cooldown=5, clock=lambda: now[0])
-    klanten = zgw_upstream("klanten", KLANTEN, client_for(router), breaker=breaker)
+    klanten = zgw_upstream("klanten", KLANTEN, transport_for(router), breaker=breaker)
     router.get(f"{KLANTEN}/klanten").mock(return_value=fout(500, "error", "Stuk"))
     with pytest.raises(UpstreamError):
         await klanten.get_json("klanten", CTX, params=BSN_FILTER)
@@ -192,7 +193,7 @@ async def test_a_failed_probe_opens_the_breaker_again(router) -> None:
 
 async def test_a_4xx_is_a_healthy_register_and_does_not_trip_the_breaker(router) -> None:
     breaker = CircuitBreaker(failures=1)
-    klanten = zgw_upstream("klanten", KLANTEN, client_for(router), breaker=breaker)
+    klanten = zgw_upstream("klanten", KLANTEN, transport_for(router), breaker=breaker)
     router.get(f"{KLANTEN}/klanten").mock(return_value=fout(400, "invalid", "Fout verzoek"))
     for _ in range(3):
         with pytest.raises(UpstreamError):

@@ -11,6 +11,7 @@ import pytest
 
 from connectors.catalogi import CatalogiResolver
 from connectors.errors import UpstreamError, UpstreamTimeout
+from connectors.transport import Transport
 from connectors.zaken import ZakenConnector
 from tests.connectors.fakes import (
     ANDER_BSN,
@@ -25,7 +26,6 @@ from tests.connectors.fakes import (
     ZAKEN,
     Hanging,
     assert_zgw_token,
-    client_for,
     context,
     fout,
     mock_router,
@@ -33,6 +33,7 @@ from tests.connectors.fakes import (
     query,
     rol_json,
     status_json,
+    transport_for,
     zaak_json,
     zgw_upstream,
 )
@@ -140,29 +141,29 @@ def router():
 
 
 @pytest.fixture
-async def client(router):
-    async with client_for(router) as client:
-        yield client
+async def transport(router):
+    async with transport_for(router) as transport:
+        yield transport
 
 
-def resolver(client: httpx.AsyncClient, **kwargs) -> CatalogiResolver:
-    return CatalogiResolver([zgw_upstream("catalogi", CATALOGI, client)], **kwargs)
+def resolver(transport: Transport, **kwargs) -> CatalogiResolver:
+    return CatalogiResolver([zgw_upstream("catalogi", CATALOGI, transport)], **kwargs)
 
 
 def connector(
-    client: httpx.AsyncClient, catalogi: CatalogiResolver | None = None, **kwargs
+    transport: Transport, catalogi: CatalogiResolver | None = None, **kwargs
 ) -> ZakenConnector:
-    catalogi = catalogi or resolver(client)
-    return ZakenConnector(zgw_upstream("open-zaak", ZAKEN, client), catalogi, **kwargs)
+    catalogi = catalogi or resolver(transport)
+    return ZakenConnector(zgw_upstream("open-zaak", ZAKEN, transport), catalogi, **kwargs)
 
 
 # ---- The requests ---------------------------------------------------------------
 
 
-async def test_lists_the_persons_zaken_by_bsn_newest_first_with_accept_crs(router, client):
+async def test_lists_the_persons_zaken_by_bsn_newest_first_with_accept_crs(router, transport):
     open_zaak = OpenZaak(router, [PARKEREN])
 
-    await connector(client).zaken(BSN, CTX)
+    await connector(transport).zaken(BSN, CTX)
 
     request = open_zaak.zaken.calls.last.request
     assert query(request) == {
@@ -174,20 +175,20 @@ async def test_lists_the_persons_zaken_by_bsn_newest_first_with_accept_crs(route
     assert_zgw_token(request, CTX)
 
 
-async def test_reads_the_persons_rollen_alongside(router, client):
+async def test_reads_the_persons_rollen_alongside(router, transport):
     open_zaak = OpenZaak(router, [PARKEREN])
 
-    await connector(client).zaken(BSN, CTX)
+    await connector(transport).zaken(BSN, CTX)
 
     request = open_zaak.rollen.calls.last.request
     assert query(request) == {"betrokkeneIdentificatie__natuurlijkPersoon__inpBsn": BSN}
     assert_zgw_token(request, CTX)
 
 
-async def test_pushes_rol_vertrouwelijkheid_and_page_size_down(router, client):
+async def test_pushes_rol_vertrouwelijkheid_and_page_size_down(router, transport):
     open_zaak = OpenZaak(router, [PARKEREN])
 
-    await connector(client, page_size=50).zaken(
+    await connector(transport, page_size=50).zaken(
         BSN, CTX, rol="initiator", max_vertrouwelijkheid="zaakvertrouwelijk"
     )
 
@@ -205,10 +206,10 @@ async def test_pushes_rol_vertrouwelijkheid_and_page_size_down(router, client):
     }
 
 
-async def test_expand_mode_asks_for_zaaktype_status_and_statustype_in_one_go(router, client):
+async def test_expand_mode_asks_for_zaaktype_status_and_statustype_in_one_go(router, transport):
     open_zaak = OpenZaak(router, [expanded(PARKEREN)])
 
-    await connector(client, resolve="expand").zaken(BSN, CTX)
+    await connector(transport, resolve="expand").zaken(BSN, CTX)
 
     assert query(open_zaak.zaken.calls.last.request)["expand"] == (
         "zaaktype,status,status.statustype"
@@ -218,10 +219,10 @@ async def test_expand_mode_asks_for_zaaktype_status_and_statustype_in_one_go(rou
 # ---- Normalisation --------------------------------------------------------------
 
 
-async def test_follow_up_mode_resolves_status_statustype_and_zaaktype(router, client):
+async def test_follow_up_mode_resolves_status_statustype_and_zaaktype(router, transport):
     open_zaak = OpenZaak(router, [PARKEREN])
 
-    result = await connector(client).zaken(BSN, CTX)
+    result = await connector(transport).zaken(BSN, CTX)
 
     assert result.zaken == [EXPECTED_PARKEREN]
     assert not result.afgekapt
@@ -231,22 +232,22 @@ async def test_follow_up_mode_resolves_status_statustype_and_zaaktype(router, cl
     assert_zgw_token(open_zaak.catalogi[ZAAKTYPE_PARKEREN].calls.last.request, CTX)
 
 
-async def test_expand_mode_reads_everything_from_expand_without_follow_up_calls(router, client):
+async def test_expand_mode_reads_everything_from_expand_without_follow_up_calls(router, transport):
     open_zaak = OpenZaak(router, [expanded(PARKEREN)])
 
-    result = await connector(client, resolve="expand").zaken(BSN, CTX)
+    result = await connector(transport, resolve="expand").zaken(BSN, CTX)
 
     assert result.zaken == [EXPECTED_PARKEREN]
     assert open_zaak.follow_up_calls() == 0
 
 
-async def test_expand_and_follow_up_give_the_same_zaken(router, client):
+async def test_expand_and_follow_up_give_the_same_zaken(router, transport):
     OpenZaak(router, [PARKEREN, BEZWAAR, NIEUW])
-    followed = await connector(client).zaken(BSN, CTX)
+    followed = await connector(transport).zaken(BSN, CTX)
 
     router.routes.clear()
     OpenZaak(router, [expanded(zaak) for zaak in (PARKEREN, BEZWAAR, NIEUW)])
-    from_expand = await connector(client, resolve="expand").zaken(BSN, CTX)
+    from_expand = await connector(transport, resolve="expand").zaken(BSN, CTX)
 
     assert from_expand.zaken == followed.zaken
     assert len(followed.zaken) == 3
@@ -256,7 +257,7 @@ async def test_expand_and_follow_up_give_the_same_zaken(router, client):
 
 
 @pytest.mark.parametrize("empty", ["absent", None, {}], ids=["absent", "null", "empty-object"])
-async def test_a_key_missing_from_expand_is_fetched_instead(router, client, empty):
+async def test_a_key_missing_from_expand_is_fetched_instead(router, transport, empty):
     zaak = expanded(PARKEREN)
     if empty == "absent":
         del zaak["_expand"]["status"]
@@ -264,7 +265,7 @@ async def test_a_key_missing_from_expand_is_fetched_instead(router, client, empt
         zaak["_expand"]["status"] = empty
     open_zaak = OpenZaak(router, [zaak])
 
-    result = await connector(client, resolve="expand").zaken(BSN, CTX)
+    result = await connector(transport, resolve="expand").zaken(BSN, CTX)
 
     assert result.zaken == [EXPECTED_PARKEREN]
     assert open_zaak.statussen[PARKEREN["status"]].call_count == 1
@@ -272,16 +273,16 @@ async def test_a_key_missing_from_expand_is_fetched_instead(router, client, empt
     assert open_zaak.catalogi[ZAAKTYPE_PARKEREN].call_count == 0
 
 
-async def test_a_zaak_without_status_has_status_none(router, client):
+async def test_a_zaak_without_status_has_status_none(router, transport):
     OpenZaak(router, [NIEUW])
 
-    [zaak] = (await connector(client).zaken(BSN, CTX)).zaken
+    [zaak] = (await connector(transport).zaken(BSN, CTX)).zaken
 
     assert zaak["status"] is None
     assert zaak["zaaktype"]["identificatie"] == "ZT-PARKEER"
 
 
-async def test_sorts_newest_first_even_when_the_register_does_not(router, client):
+async def test_sorts_newest_first_even_when_the_register_does_not(router, transport):
     earlier_same_day = zaak_json(
         "d4f3c5e7-0000-4000-8000-000000000004",
         "ZAAK-2024-0099",
@@ -291,7 +292,7 @@ async def test_sorts_newest_first_even_when_the_register_does_not(router, client
     rollen = [*ROLLEN, rol_json(earlier_same_day["url"], BSN)]
     OpenZaak(router, [BEZWAAR, earlier_same_day, PARKEREN, NIEUW], rollen)
 
-    result = await connector(client).zaken(BSN, CTX)
+    result = await connector(transport).zaken(BSN, CTX)
 
     assert [zaak["identificatie"] for zaak in result.zaken] == [
         "ZAAK-2024-0100",
@@ -301,10 +302,10 @@ async def test_sorts_newest_first_even_when_the_register_does_not(router, client
     ]
 
 
-async def test_no_zaken_is_an_empty_result(router, client):
+async def test_no_zaken_is_an_empty_result(router, transport):
     open_zaak = OpenZaak(router, [], rollen=[])
 
-    result = await connector(client).zaken(BSN, CTX)
+    result = await connector(transport).zaken(BSN, CTX)
 
     assert result.zaken == []
     assert not result.afgekapt
@@ -314,7 +315,9 @@ async def test_no_zaken_is_an_empty_result(router, client):
 # ---- Only the person's zaken ----------------------------------------------------
 
 
-async def test_drops_zaken_of_other_people_from_a_register_that_ignores_the_filter(router, client):
+async def test_drops_zaken_of_other_people_from_a_register_that_ignores_the_filter(
+    router, transport
+):
     van_een_ander = zaak_json(
         "e5f3c5e7-0000-4000-8000-000000000005",
         "ZAAK-2024-0777",
@@ -324,30 +327,30 @@ async def test_drops_zaken_of_other_people_from_a_register_that_ignores_the_filt
     rollen = [rol_json(PARKEREN["url"], BSN), rol_json(van_een_ander["url"], ANDER_BSN)]
     open_zaak = OpenZaak(router, [PARKEREN, van_een_ander], rollen)
 
-    result = await connector(client).zaken(BSN, CTX)
+    result = await connector(transport).zaken(BSN, CTX)
 
     assert [zaak["url"] for zaak in result.zaken] == [PARKEREN["url"]]
     # Nor is anything fetched about the other person's zaak.
     assert open_zaak.statussen[PARKEREN["status"]].call_count == 1
 
 
-async def test_with_a_rol_keeps_only_zaken_where_the_person_has_that_rol(router, client):
+async def test_with_a_rol_keeps_only_zaken_where_the_person_has_that_rol(router, transport):
     rollen = [
         rol_json(PARKEREN["url"], BSN, "initiator"),
         rol_json(BEZWAAR["url"], BSN, "belanghebbende"),
     ]
     OpenZaak(router, [PARKEREN, BEZWAAR], rollen)
 
-    result = await connector(client).zaken(BSN, CTX, rol="initiator")
+    result = await connector(transport).zaken(BSN, CTX, rol="initiator")
 
     assert [zaak["url"] for zaak in result.zaken] == [PARKEREN["url"]]
 
 
-async def test_drops_zaken_above_the_maximum_vertrouwelijkheid(router, client):
+async def test_drops_zaken_above_the_maximum_vertrouwelijkheid(router, transport):
     geheim = {**BEZWAAR, "vertrouwelijkheidaanduiding": "geheim"}
     OpenZaak(router, [PARKEREN, geheim])
 
-    result = await connector(client).zaken(BSN, CTX, max_vertrouwelijkheid="vertrouwelijk")
+    result = await connector(transport).zaken(BSN, CTX, max_vertrouwelijkheid="vertrouwelijk")
 
     assert [zaak["url"] for zaak in result.zaken] == [PARKEREN["url"]]
 
@@ -355,7 +358,7 @@ async def test_drops_zaken_above_the_maximum_vertrouwelijkheid(router, client):
 # ---- Pagination -----------------------------------------------------------------
 
 
-async def test_follows_the_next_link_of_the_zaken_list(router, client):
+async def test_follows_the_next_link_of_the_zaken_list(router, transport):
     open_zaak = OpenZaak(router, [])
     page_two = (
         f"{ZAKEN}/zaken?ordering=-startdatum&page=2"
@@ -366,7 +369,7 @@ async def test_follows_the_next_link_of_the_zaken_list(router, client):
         paginated([BEZWAAR]),
     ]
 
-    result = await connector(client).zaken(BSN, CTX)
+    result = await connector(transport).zaken(BSN, CTX)
 
     assert len(result.zaken) == 2
     assert not result.afgekapt
@@ -375,27 +378,27 @@ async def test_follows_the_next_link_of_the_zaken_list(router, client):
     assert second.headers["Accept-Crs"] == "EPSG:4326"
 
 
-async def test_the_page_cap_marks_the_result_afgekapt(router, client):
+async def test_the_page_cap_marks_the_result_afgekapt(router, transport):
     open_zaak = OpenZaak(router, [])
     open_zaak.zaken.side_effect = [
         paginated([PARKEREN], next_url=f"{ZAKEN}/zaken?page=2"),
         paginated([BEZWAAR], next_url=f"{ZAKEN}/zaken?page=3"),
     ]
 
-    result = await connector(client, max_pages=2).zaken(BSN, CTX)
+    result = await connector(transport, max_pages=2).zaken(BSN, CTX)
 
     assert open_zaak.zaken.call_count == 2
     assert len(result.zaken) == 2
     assert result.afgekapt
 
 
-async def test_a_cut_rollen_list_also_marks_the_result_afgekapt(router, client):
+async def test_a_cut_rollen_list_also_marks_the_result_afgekapt(router, transport):
     open_zaak = OpenZaak(router, [PARKEREN])
     open_zaak.rollen.side_effect = [
         paginated([rol_json(PARKEREN["url"], BSN)], next_url=f"{ZAKEN}/rollen?page=2")
     ]
 
-    result = await connector(client, max_pages=1).zaken(BSN, CTX)
+    result = await connector(transport, max_pages=1).zaken(BSN, CTX)
 
     assert result.afgekapt
 
@@ -403,7 +406,7 @@ async def test_a_cut_rollen_list_also_marks_the_result_afgekapt(router, client):
 # ---- Concurrency ----------------------------------------------------------------
 
 
-async def test_status_follow_ups_run_concurrently(router, client):
+async def test_status_follow_ups_run_concurrently(router, transport):
     open_zaak = OpenZaak(router, [PARKEREN, BEZWAAR])
     in_flight = 0
     both_in_flight = asyncio.Event()
@@ -422,12 +425,12 @@ async def test_status_follow_ups_run_concurrently(router, client):
     for url, route in open_zaak.statussen.items():
         route.side_effect = gated(STATUSSEN[url])
 
-    result = await connector(client).zaken(BSN, CTX)
+    result = await connector(transport).zaken(BSN, CTX)
 
     assert [zaak["status"]["omschrijving"] for zaak in result.zaken] == ["Ontvangen", "Afgerond"]
 
 
-async def test_a_zaaks_zaaktype_and_status_are_fetched_concurrently(router, client):
+async def test_a_zaaks_zaaktype_and_status_are_fetched_concurrently(router, transport):
     open_zaak = OpenZaak(router, [PARKEREN])
     both_asked = asyncio.Event()
     asked = 0
@@ -446,12 +449,12 @@ async def test_a_zaaks_zaaktype_and_status_are_fetched_concurrently(router, clie
     open_zaak.statussen[PARKEREN["status"]].side_effect = gated(STATUSSEN[PARKEREN["status"]])
     open_zaak.catalogi[ZAAKTYPE_PARKEREN].side_effect = gated(ZAAKTYPEN[ZAAKTYPE_PARKEREN])
 
-    result = await connector(client).zaken(BSN, CTX)
+    result = await connector(transport).zaken(BSN, CTX)
 
     assert result.zaken == [EXPECTED_PARKEREN]
 
 
-async def test_follow_ups_start_before_the_next_page_arrives(router, client):
+async def test_follow_ups_start_before_the_next_page_arrives(router, transport):
     open_zaak = OpenZaak(router, [])
     first_status_asked = asyncio.Event()
     status_route = open_zaak.statussen[PARKEREN["status"]]
@@ -469,12 +472,12 @@ async def test_follow_ups_start_before_the_next_page_arrives(router, client):
     status_route.side_effect = status
     open_zaak.zaken.side_effect = zaken_page
 
-    result = await connector(client).zaken(BSN, CTX)
+    result = await connector(transport).zaken(BSN, CTX)
 
     assert len(result.zaken) == 2
 
 
-async def test_one_catalogi_call_per_zaaktype_for_many_zaken(router, client):
+async def test_one_catalogi_call_per_zaaktype_for_many_zaken(router, transport):
     many = [
         zaak_json(
             f"f6f3c5e7-0000-4000-8000-00000000001{n}", f"ZAAK-2024-001{n}", startdatum="2024-01-01"
@@ -483,7 +486,7 @@ async def test_one_catalogi_call_per_zaaktype_for_many_zaken(router, client):
     ]
     open_zaak = OpenZaak(router, many, [rol_json(zaak["url"], BSN) for zaak in many])
 
-    result = await connector(client).zaken(BSN, CTX)
+    result = await connector(transport).zaken(BSN, CTX)
 
     assert len(result.zaken) == 5
     assert open_zaak.catalogi[ZAAKTYPE_PARKEREN].call_count == 1
@@ -492,7 +495,7 @@ async def test_one_catalogi_call_per_zaaktype_for_many_zaken(router, client):
 # ---- Failures -------------------------------------------------------------------
 
 
-async def test_an_unreadable_status_costs_only_that_zaaks_status(router, client):
+async def test_an_unreadable_status_costs_only_that_zaaks_status(router, transport):
     open_zaak = OpenZaak(router, [PARKEREN, BEZWAAR])
     open_zaak.statussen[PARKEREN["status"]].mock(
         return_value=fout(
@@ -500,7 +503,7 @@ async def test_an_unreadable_status_costs_only_that_zaaks_status(router, client)
         )
     )
 
-    result = await connector(client).zaken(BSN, CTX)
+    result = await connector(transport).zaken(BSN, CTX)
 
     parkeren, bezwaar = result.zaken
     assert parkeren["status"] is None
@@ -509,12 +512,14 @@ async def test_an_unreadable_status_costs_only_that_zaaks_status(router, client)
     assert result.catalogi_fout is None
 
 
-async def test_a_failing_catalogi_leaves_the_zaken_and_reports_the_catalogi_error(router, client):
+async def test_a_failing_catalogi_leaves_the_zaken_and_reports_the_catalogi_error(
+    router, transport
+):
     open_zaak = OpenZaak(router, [PARKEREN])
     for route in open_zaak.catalogi.values():
         route.mock(return_value=fout(500, "error", "Er is een serverfout opgetreden."))
 
-    result = await connector(client).zaken(BSN, CTX)
+    result = await connector(transport).zaken(BSN, CTX)
 
     [zaak] = result.zaken
     assert zaak["identificatie"] == "ZAAK-2024-0001"
@@ -533,25 +538,25 @@ async def test_a_failing_catalogi_leaves_the_zaken_and_reports_the_catalogi_erro
     assert result.catalogi_fout.upstream_status == 500
 
 
-async def test_a_catalogi_timeout_is_reported_as_a_timeout(router, client):
+async def test_a_catalogi_timeout_is_reported_as_a_timeout(router, transport):
     open_zaak = OpenZaak(router, [PARKEREN])
     open_zaak.catalogi[ZAAKTYPE_PARKEREN].mock(side_effect=httpx.ReadTimeout("te traag"))
 
-    result = await connector(client).zaken(BSN, CTX)
+    result = await connector(transport).zaken(BSN, CTX)
 
     assert isinstance(result.catalogi_fout, UpstreamTimeout)
     assert result.zaken[0]["status"]["omschrijving"] == "Ontvangen"
 
 
-async def test_a_hanging_catalogi_costs_only_the_catalogi_fields_not_the_zaken(router, client):
+async def test_a_hanging_catalogi_costs_only_the_catalogi_fields_not_the_zaken(router, transport):
     open_zaak = OpenZaak(router, [PARKEREN])
     hanging = Hanging()
     for route in open_zaak.catalogi.values():
         route.mock(side_effect=hanging)
-    catalogi = resolver(client, timeout_seconds=0.05)
+    catalogi = resolver(transport, timeout_seconds=0.05)
 
     async with asyncio.timeout(1):  # well before any zaken deadline
-        result = await connector(client, catalogi).zaken(BSN, CTX)
+        result = await connector(transport, catalogi).zaken(BSN, CTX)
 
     [zaak] = result.zaken
     assert zaak["zaaktype"] == {
@@ -565,11 +570,11 @@ async def test_a_hanging_catalogi_costs_only_the_catalogi_fields_not_the_zaken(r
     assert hanging.abandoned == hanging.asked == 2  # zaaktype and statustype, both given up
 
 
-async def test_a_zaaktype_in_an_unconfigured_catalogus_is_a_catalogi_error(router, client):
+async def test_a_zaaktype_in_an_unconfigured_catalogus_is_a_catalogi_error(router, transport):
     elders = {**PARKEREN, "zaaktype": "https://catalogi.elders.example/api/v1/zaaktypen/x"}
     OpenZaak(router, [elders])
 
-    result = await connector(client).zaken(BSN, CTX)
+    result = await connector(transport).zaken(BSN, CTX)
 
     assert result.zaken[0]["zaaktype"]["identificatie"] is None
     assert result.catalogi_fout.code == "vreemde-url"
@@ -588,73 +593,73 @@ async def test_a_zaaktype_in_an_unconfigured_catalogus_is_a_catalogi_error(route
     ],
     ids=["412", "500", "html", "malformed-json", "no-results"],
 )
-async def test_a_failing_zaken_list_fails_the_source(router, client, answer):
+async def test_a_failing_zaken_list_fails_the_source(router, transport, answer):
     open_zaak = OpenZaak(router, [])
     open_zaak.zaken.mock(return_value=answer)
 
     with pytest.raises(UpstreamError):
-        await connector(client).zaken(BSN, CTX)
+        await connector(transport).zaken(BSN, CTX)
 
 
-async def test_a_failing_rollen_list_fails_the_source(router, client):
+async def test_a_failing_rollen_list_fails_the_source(router, transport):
     open_zaak = OpenZaak(router, [PARKEREN])
     open_zaak.rollen.mock(return_value=fout(500, "error", "Er is een serverfout opgetreden."))
 
     with pytest.raises(UpstreamError) as caught:
-        await connector(client).zaken(BSN, CTX)
+        await connector(transport).zaken(BSN, CTX)
 
     assert caught.value.upstream_status == 500
     assert BSN not in str(caught.value)
 
 
-async def test_an_unknown_vertrouwelijkheid_is_a_programming_error(client):
+async def test_an_unknown_vertrouwelijkheid_is_a_programming_error(transport):
     with pytest.raises(ValueError):
-        await connector(client).zaken(BSN, CTX, max_vertrouwelijkheid="topgeheim")
+        await connector(transport).zaken(BSN, CTX, max_vertrouwelijkheid="topgeheim")
 
 
 # ---- Whether Catalogi was consulted ----------------------------------------------
 
 
-async def test_catalogi_lookups_mark_catalogi_as_consulted(router, client):
+async def test_catalogi_lookups_mark_catalogi_as_consulted(router, transport):
     OpenZaak(router, [PARKEREN])
 
-    result = await connector(client).zaken(BSN, CTX)
+    result = await connector(transport).zaken(BSN, CTX)
 
     assert result.catalogi_geraadpleegd
 
 
-async def test_lookups_answered_from_the_cache_also_count_as_consulted(router, client):
+async def test_lookups_answered_from_the_cache_also_count_as_consulted(router, transport):
     open_zaak = OpenZaak(router, [PARKEREN])
-    catalogi = resolver(client)
-    await connector(client, catalogi).zaken(BSN, CTX)
+    catalogi = resolver(transport)
+    await connector(transport, catalogi).zaken(BSN, CTX)
     calls_before = open_zaak.follow_up_calls()
 
-    result = await connector(client, catalogi).zaken(BSN, CTX)
+    result = await connector(transport, catalogi).zaken(BSN, CTX)
 
     assert open_zaak.follow_up_calls() == calls_before + 1  # only the status, from Zaken
     assert result.catalogi_geraadpleegd
 
 
-async def test_zaken_read_from_expand_leave_catalogi_unconsulted(router, client):
+async def test_zaken_read_from_expand_leave_catalogi_unconsulted(router, transport):
     open_zaak = OpenZaak(router, [expanded(PARKEREN)])
 
-    result = await connector(client, resolve="expand").zaken(BSN, CTX)
+    result = await connector(transport, resolve="expand").zaken(BSN, CTX)
 
     assert open_zaak.follow_up_calls() == 0
     assert not result.catalogi_geraadpleegd
 
 
-async def test_no_zaken_leaves_catalogi_unconsulted(router, client):
+async def test_no_zaken_leaves_catalogi_unconsulted(router, transport):
     OpenZaak(router, [], rollen=[])
 
-    result = await connector(client).zaken(BSN, CTX)
+    result = await connector(transport).zaken(BSN, CTX)
 
     assert not result.catalogi_geraadpleegd
 
 
-async def test_zaken_without_zaaktype_or_status_leave_catalogi_unconsulted(router, client):
+async def test_zaken_without_zaaktype_or_status_leave_catalogi_unconsulted(router, transport):
     OpenZaak(router, [PARKEREN])
 
-    result = await connector(client).zaken(BSN, CTX, with_zaaktype=False, with_status=False)
+    result = await connector(transport).zaken(BSN, CTX, with_zaaktype=False, with_status=False)
 
     assert not result.catalogi_geraadpleegd

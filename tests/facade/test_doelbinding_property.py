@@ -21,6 +21,7 @@ import respx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from connectors.httpx_transport import HttpxTransport
 from connectors.records import VERTROUWELIJKHEIDAANDUIDINGEN
 from facade.app import create_app
 from facade.clock import fixed
@@ -255,14 +256,16 @@ async def klantbeeld(doel: Doel, world: World) -> dict[str, Any]:
     )
     router = router_for(world)
 
-    def client_factory(_: Any) -> httpx.AsyncClient:
-        return httpx.AsyncClient(transport=httpx.MockTransport(router.async_handler))
+    def transport_factory(_: Any) -> HttpxTransport:
+        return HttpxTransport(
+            httpx.AsyncClient(transport=httpx.MockTransport(router.async_handler))
+        )
 
     settings = demo_settings()
     app = create_app(
         settings,
         policies=policies,
-        client_factory=client_factory,
+        transport_factory=transport_factory,
         trail=build_trail(settings, MemorySink()),
         today=fixed(TODAY),
     )

@@ -177,18 +177,21 @@ def bare_app(settings: Settings, registers: Intercepted, sink: MemorySink) -> An
     """The façade's ASGI app itself (as the harness builds it), for tests that speak ASGI."""
     import httpx
 
+    from connectors.httpx_transport import HttpxTransport
     from facade.app import create_app
     from facade.protocollering.setup import build_trail
     from tests.harness import DEMO_TODAY
 
-    def client_factory(register: Any) -> httpx.AsyncClient:
-        return httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=registers), timeout=register.deadline_ms / 1000
+    def transport_factory(register: Any) -> HttpxTransport:
+        return HttpxTransport(
+            httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=registers), timeout=register.deadline_ms / 1000
+            )
         )
 
     return create_app(
         settings,
-        client_factory=client_factory,
+        transport_factory=transport_factory,
         trail=build_trail(settings, sink),
         today=lambda: DEMO_TODAY,
     )
