@@ -1,7 +1,7 @@
-"""The HTTP layer, compared: httpx's own transport, httpx on aiohttp, aiohttp directly.
+"""The HTTP layer, compared: httpx's own transport, the façade's transport seam, aiohttp directly.
 
     python -m bench.transports [--duration 4] [--overload 4] [--latency 0.01]
-                               [--clients httpx,httpx-aiohttp,aiohttp]
+                               [--clients httpx,facade,aiohttp]
 
 For each client, a minimal Starlette app on uvicorn (one worker, its own
 process, core 0) answers `GET /fanout` by making 6 parallel GETs to a local
@@ -32,7 +32,9 @@ from typing import Any
 
 from bench.scenario import ROOT
 
-CLIENTS = ("httpx", "httpx-aiohttp", "aiohttp")
+# `facade`: connectors/aiohttp_transport.py, the production transport, through the
+# seam every connector uses (Request in, Response with the whole body out).
+CLIENTS = ("httpx", "facade", "aiohttp")
 FANOUT = 6
 POOL = 100
 
@@ -72,7 +74,17 @@ def fanout_app(client_name: str, upstream: str) -> Any:
             answer.raise_for_status()
             return json.loads(await answer.read())
 
-    get = get_aiohttp if client_name == "aiohttp" else get_httpx
+    async def get_facade(url: str) -> Any:
+        from connectors.transport import Request
+
+        answer = await state["client"].send(
+            Request("GET", url, {"Accept": "application/json"}), max_bytes=1 << 20
+        )
+        if answer.status != 200:
+            raise RuntimeError(answer.status)
+        return json.loads(answer.content)
+
+    get = {"aiohttp": get_aiohttp, "facade": get_facade}.get(client_name, get_httpx)
 
     async def fanout(request: Any) -> Any:
         results = await asyncio.gather(*(get(url) for url in urls))
@@ -84,12 +96,10 @@ def fanout_app(client_name: str, upstream: str) -> Any:
         limits = httpx.Limits(max_connections=POOL, max_keepalive_connections=POOL)
         if client_name == "httpx":
             state["client"] = httpx.AsyncClient(limits=limits, timeout=10.0, trust_env=False)
-        elif client_name == "httpx-aiohttp":
-            from httpx_aiohttp import AiohttpTransport
+        elif client_name == "facade":
+            from connectors.aiohttp_transport import AiohttpTransport
 
-            state["client"] = httpx.AsyncClient(
-                transport=AiohttpTransport(limits=limits), timeout=10.0, trust_env=False
-            )
+            state["client"] = AiohttpTransport(max_connections=POOL, timeout_seconds=10.0)
         else:
             import aiohttp
 

@@ -1,7 +1,7 @@
 """Every runtime dependency has an upper bound, and the tested pin lies inside it.
 
-The fast HTTP path leans on httpx and httpx-aiohttp internals; a new major of
-any core library must be a deliberate upgrade, not a surprise on a fresh install.
+A new major of any core library (aiohttp under the production transport, httpx
+under the tests' one) must be a deliberate upgrade, not a surprise on a fresh install.
 """
 
 from __future__ import annotations
