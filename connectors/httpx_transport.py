@@ -23,19 +23,19 @@ class HttpxTransport(ClosingTransport):
         self.client = client
 
     async def send(self, request: Request, *, max_bytes: int) -> Response:
-        outgoing = httpx.Request(
-            request.method,
-            request.url,
-            # httpx refuses a non-ASCII str; UTF-8 bytes are what aiohttp sends too.
-            headers=[
-                (name, value if value.isascii() else value.encode())
-                for name, value in request.headers.items()
-            ],
-            content=request.content,
-        )
         try:
+            outgoing = httpx.Request(
+                request.method,
+                request.url,
+                # httpx refuses a non-ASCII str; UTF-8 bytes are what aiohttp sends too.
+                headers=[
+                    (name, value if value.isascii() else value.encode())
+                    for name, value in request.headers.items()
+                ],
+                content=request.content,
+            )
             response = await self.client.send(outgoing, stream=True, follow_redirects=False)
-        except httpx.HTTPError as exc:
+        except (httpx.HTTPError, httpx.InvalidURL) as exc:
             raise _transport_error(exc, during_body=False) from None
         try:
             body = await read_capped(
@@ -51,7 +51,7 @@ class HttpxTransport(ClosingTransport):
         await self.client.aclose()
 
 
-def _transport_error(exc: httpx.HTTPError, *, during_body: bool) -> TransportError:
+def _transport_error(exc: Exception, *, during_body: bool) -> TransportError:
     # `from None` at the raise: httpx's messages may quote the URL and its query.
     return TransportError(
         timed_out=isinstance(exc, httpx.TimeoutException), during_body=during_body
