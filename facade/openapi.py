@@ -1,6 +1,6 @@
 """The façade's OpenAPI 3.1 document, served at `/api/v1/openapi.json`.
 
-Two halves, joined once when the document is first asked for:
+Two halves, joined once, by `create_app` (a stale YAML refuses start-up):
 
 - `openapi_static.yaml`, next to this module, is written by hand and read by a
   reviewer: info, paths, operations, parameters, headers, the problem
@@ -110,10 +110,12 @@ def _type(annotation: Any, where: str) -> Schema:
     origin, args = get_origin(annotation), get_args(annotation)
     if origin in (UnionType, Union) and NoneType in args and len(args) == 2:
         schema = _type(next(a for a in args if a is not NoneType), where)
+        if "type" not in schema:  # a record: its `$ref` admits no null of its own
+            return {"anyOf": [schema, {"type": "null"}]}
         return {**schema, "type": [schema["type"], "null"]}
     if origin is list:
         return {"type": "array", "items": _type(args[0], where)}
-    if origin is Literal:
+    if origin is Literal and all(isinstance(a, str) for a in args):
         return {"type": "string", "enum": list(args)}
     if is_typeddict(annotation):
         return {"$ref": _SCHEMAS + annotation.__name__}
@@ -172,10 +174,10 @@ def _pointer(base: str, *parts: str) -> str:
 def _view_leaf(annotation: Any, words: Schema, path: str) -> Schema:
     if annotation is not None:
         return _field(annotation, words, path)
-    if viewpaths.is_brp_path(path) and not words:
-        return {"$ref": _SCHEMAS + "Waarde"}
     if "type" in words:
         return words  # a field the view derives, such as a contact's `zaken`
+    if viewpaths.is_brp_path(path):
+        return {"$ref": _SCHEMAS + "Waarde", **words}  # the BRP's leaves vary
     raise RuntimeError(f"{path}: neither a record nor {STATIC.name} types it")
 
 
