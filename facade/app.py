@@ -24,6 +24,7 @@ from facade.klantbeeld import KlantbeeldService
 from facade.metrics import Metrics, setup_metrics
 from facade.middleware import ApiHeaders, ErrorShield
 from facade.observability import AccessLog, install_redaction
+from facade.openapi import document as openapi_document
 from facade.openapi import openapi
 from facade.problems import Problem, ProblemResponse, internal_error
 from facade.protocollering.setup import build_trail
@@ -57,6 +58,7 @@ def create_app(
         raise SettingsError(coverage.errors)
     for warning in coverage.warnings:
         log.warning("configuration: %s", warning)
+    openapi_document()  # now: a stale facade/openapi_static.yaml refuses start-up
     connector_tracer = tracer_provider.get_tracer(TRACER_NAME) if tracer_provider else None
     registers = build_registers(settings, transport_factory, connector_tracer, kinds)
     trail = trail or build_trail(settings)

@@ -9,19 +9,29 @@ may leave is decided later, by the projection (policies/projection.py).
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any, TypedDict
+from typing import Any, NotRequired, TypedDict
 
 from vocabulary.enums import BronStatus
 from vocabulary.records import Contactgegevens, Contactmoment, Persoon
 
 
-class Bron(TypedDict, total=False):
+class BronProbleem(TypedDict):
+    """Why a register failed: a fixed text, never a URL or the register's own message."""
+
+    title: str
+    status: NotRequired[int]  # the register's HTTP status
+    code: NotRequired[str]
+
+
+class Bron(TypedDict):
+    """One `bronnen` entry: what one register contributed (the OpenAPI `Bron` is made from it)."""
+
     bron: str
     soort: str
     status: BronStatus
     duurMs: int
     afgekapt: bool
-    probleem: dict[str, Any]
+    probleem: NotRequired[BronProbleem]
 
 
 def klant_section(

@@ -18,8 +18,9 @@ from tests.harness import Facade
 COMMITTED = Path(__file__).resolve().parents[2] / "openapi.yaml"
 HEADER = (
     "# The klantbeeld façade's OpenAPI document, as GET /api/v1/openapi.json serves it.\n"
-    "# Generated from facade/openapi.py; tests/openapi/test_committed_document.py keeps\n"
-    "# the two equal (UPDATE_OPENAPI=1 rewrites this file).\n"
+    "# Generated from facade/openapi_static.yaml and the view's models (facade/openapi.py);\n"
+    "# tests/openapi/test_committed_document.py keeps the two equal (UPDATE_OPENAPI=1\n"
+    "# rewrites this file).\n"
 )
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, get_args
 
 import pytest
+import yaml
 from openapi_spec_validator import OpenAPIV31SpecValidator, validate
 from starlette.routing import Route
 
@@ -15,9 +16,12 @@ from facade.openapi import document
 from facade.problems import API_VERSION
 from facade.settings import SOORTEN
 from facade.validation import MAX_FIELDS
+from facade.view import Bron
 from policies import viewpaths
 from tests.harness import Facade, demo_settings
 from tests.openapi.contract import METHODS, Contract
+from vocabulary.enums import BronStatus
+from vocabulary.records import Zaak
 
 
 @pytest.fixture(scope="module")
@@ -148,7 +152,7 @@ def test_the_view_schemas_are_exactly_the_view_tree(doc: dict[str, Any]) -> None
     klantbeeld = schemas["Klantbeeld"]
     assert set(klantbeeld["properties"]) == {*viewpaths.SECTIONS, "bronnen", "verwerking"}
     assert set(klantbeeld["required"]) == {"bronnen", "verwerking"}
-    for section, (name, _, _) in module._SECTIONS.items():
+    for section, (name, _) in module._VIEW.items():
         schema = schemas[name]
         assert _schema_paths(schema, section) == _paths(viewpaths.VIEW[section], section)
         assert schema["additionalProperties"] is False
@@ -159,12 +163,52 @@ def test_the_view_schemas_are_exactly_the_view_tree(doc: dict[str, Any]) -> None
         "partners.naam.voornamen",
         "geheimhoudingPersoonsgegevens",
     }
-    for path in module._LEAVES:
-        assert viewpaths.exists(path), f"_LEAVES names {path}, which the view does not have"
-        assert viewpaths.subtree(path) is None, f"{path} is a group, not a leaf"
-    bron = schemas["Bron"]["properties"]
-    assert bron["soort"]["enum"] == list(SOORTEN)
-    assert bron["status"]["enum"] == ["ok", "niet-gevonden", "niet-gevraagd", "fout", "timeout"]
+    bron = schemas["Bron"]
+    assert bron["properties"]["soort"]["enum"] == list(SOORTEN)
+    assert bron["properties"]["status"]["enum"] == list(get_args(BronStatus))
+    assert bron["required"] == ["bron", "soort", "status", "duurMs", "afgekapt"]
+    assert schemas["BronProbleem"]["required"] == ["title"]
+
+
+def test_the_facades_own_fields_are_typed_by_their_records(doc: dict[str, Any]) -> None:
+    schemas = doc["components"]["schemas"]
+    zaak = schemas["Zaak"]["properties"]
+    assert zaak["identificatie"]["type"] == ["string", "null"]  # Zaak.identificatie: str | None
+    assert zaak["status"]["properties"]["isEindstatus"]["type"] == ["boolean", "null"]
+    contact = schemas["Contactmoment"]["properties"]
+    assert contact["vertrouwelijk"]["type"] == "boolean"  # Contactmoment.vertrouwelijk: bool
+    vraag = contact["openstaandeVragen"]["properties"]["status"]
+    assert vraag["type"] == ["string", "null"]
+    email = schemas["Klant"]["properties"]["emailadressen"]["properties"]
+    assert email["isStandaard"] == {
+        "type": "boolean",
+        "description": "Het standaardadres van de partij (alleen uit Klantinteracties).",
+    }
+    # The BRP's own leaves stay loose; the YAML's words land on the generated schema.
+    assert schemas["Klant"]["properties"]["aNummer"] == {"$ref": "#/components/schemas/Waarde"}
+    assert zaak["registratiedatum"] == {"type": ["string", "null"], "format": "date"}
+
+
+def test_the_yaml_may_only_describe_what_the_models_have() -> None:
+    tree = viewpaths.VIEW["zaken"]
+
+    def zaak(words: dict[str, Any]) -> dict[str, Any]:
+        pointer = "#/components/schemas/Zaak"
+        return module._view_node(tree, Zaak, words, pointer, "zaken", root=True)
+
+    with pytest.raises(RuntimeError, match="which the model lacks"):
+        zaak({"properties": {"geheim": {"description": "Niet in de view."}}})
+    with pytest.raises(RuntimeError, match="which its record already types"):
+        zaak({"properties": {"identificatie": {"type": "string"}}})
+    with pytest.raises(RuntimeError, match="which the model lacks"):
+        module._record_schema(Bron, {"properties": {"aantal": {}}})
+    with pytest.raises(RuntimeError, match="neither a record nor"):
+        module._view_leaf(None, {}, "contactmomenten.zaken")
+
+
+def test_an_unknown_constant_in_the_yaml_is_refused() -> None:
+    with pytest.raises(RuntimeError, match="unknown !const"):
+        yaml.load("version: !const NIET_BEKEND", Loader=module._Loader)
 
 
 def test_a_group_may_be_one_object_or_a_list_of_them(contract: Contract) -> None:
