@@ -55,7 +55,7 @@ def test_serving_the_facade_loads_no_simulated_register() -> None:
 
     probe = (
         "import sys, facade.app, facade.cli, facade.settings\n"
-        "print(sorted(m for m in sys.modules if m.split('.')[:2] == ['facade', 'demo']))"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'klantbeeld_demo'))"
     )
     loaded = subprocess.run(
         [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True
