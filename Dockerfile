@@ -25,6 +25,7 @@ COPY facade ./facade
 COPY connectors ./connectors
 COPY policies ./policies
 COPY vocabulary ./vocabulary
+COPY klantbeeld_demo ./klantbeeld_demo
 # Every dependency ships a binary wheel: no compiler is installed, in either stage.
 RUN python -m venv /opt/klantbeeld \
  && /opt/klantbeeld/bin/pip install -c constraints.txt . \

@@ -39,7 +39,7 @@ import aiohttp
 from bench.driver import cpu_sample
 from connectors.auth import ZgwJwtAuth
 from connectors.context import CallContext
-from facade.demo import DEMO_BRP_API_KEY, DEMO_ZGW_CLIENT_ID, DEMO_ZGW_SECRET
+from klantbeeld_demo.registers import DEMO_BRP_API_KEY, DEMO_ZGW_CLIENT_ID, DEMO_ZGW_SECRET
 
 USER = "bench-medewerker"
 POOL_PER_REGISTER = 100  # the façade's max_connections default

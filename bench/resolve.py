@@ -24,7 +24,7 @@ from connectors.catalogi import CatalogiResolver
 from connectors.context import CallContext
 from connectors.http import Upstream
 from connectors.zaken import ZakenConnector
-from facade.demo import (
+from klantbeeld_demo.registers import (
     DEMO_ZGW_CLIENT_ID,
     DEMO_ZGW_SECRET,
     build_demo_data,

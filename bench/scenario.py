@@ -13,9 +13,9 @@ from pathlib import Path
 
 import jwt
 
-from facade.demo import generate_person_with_zaken
-from facade.demo.model import Persoon
 from facade.demokeys import ensure_demo_keys
+from klantbeeld_demo.registers import generate_person_with_zaken
+from klantbeeld_demo.registers.model import Persoon
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / "config"

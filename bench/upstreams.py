@@ -2,7 +2,7 @@
 
     python -m bench.upstreams [--sizes 0,3,25,200] [--profile issue] [--no-replay] [--cpu 1]
 
-Serves the demo registers (facade/demo) with 64 synthetic persons per size on
+Serves the demo registers (klantbeeld_demo/registers) with 64 synthetic persons per size on
 127.0.0.1, a free port, with uvicorn (uvloop, httptools), and prints one JSON
 line on standard output: {"port": …, "bsns": {"<size>": ["<bsn>", …]}}. Runs until
 SIGTERM/SIGINT or until standard input closes.
@@ -38,9 +38,10 @@ import uvicorn
 
 from bench.profiles import PROFILES
 from bench.scenario import PERSONS_PER_SIZE, SIZES, persons
-from facade.demo import DEMO_BRP_API_KEY, build_demo_data, create_registers_app
+from klantbeeld_demo.registers import DEMO_BRP_API_KEY, build_demo_data, create_registers_app
 
-# Method + path → the endpoint name that prices it (facade/demo/app.py ENDPOINT_NAMES).
+# Method + path → the endpoint name that prices it (ENDPOINT_NAMES in
+# klantbeeld_demo/registers/app.py).
 _UUID = r"[^/]+"
 _ENDPOINTS: list[tuple[str, re.Pattern[str], str]] = [
     ("POST", re.compile(r"/haalcentraal/api/brp/personen"), "brp.personen"),

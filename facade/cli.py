@@ -268,7 +268,7 @@ def start_demo_registers(
     A thread of its own keeps the demo registers' signal handling and event loop
     out of the façade's way; they stop with the process.
     """
-    from facade.demo.app import DEMO_BRP_API_KEY, create_registers_app
+    from klantbeeld_demo.registers.app import DEMO_BRP_API_KEY, create_registers_app
 
     config = uvicorn.Config(
         create_registers_app(brp_api_key=DEMO_BRP_API_KEY, latency=latency, today=today),

@@ -19,12 +19,12 @@ from starlette.applications import Starlette
 from connectors.httpx_transport import HttpxTransport
 from facade.app import create_app
 from facade.clock import fixed
-from facade.demo import DEMO_BRP_API_KEY, create_registers_app
-from facade.demo.calendar import AUTHORED_ON
 from facade.demokeys import ensure_demo_keys
 from facade.protocollering.records import span_record
 from facade.protocollering.setup import build_trail
 from facade.settings import RegisterSettings, Settings, load_settings
+from klantbeeld_demo.registers import DEMO_BRP_API_KEY, create_registers_app
+from klantbeeld_demo.registers.calendar import AUTHORED_ON
 
 CONFIG = Path(__file__).resolve().parents[1] / "config"
 # The pair config/demo.toml generates on first start ([demo] keys): never committed.

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import httpx
 
-from facade.demo import BSN_HOOFDPERSOON
+from klantbeeld_demo.registers import BSN_HOOFDPERSOON
 from tests.demo_service import demo_service
 
 

@@ -1,52 +1,46 @@
-"""Contract-test kit: the façade on its simulated registers, for other projects' tests.
+"""Deprecated: the contract-test kit moved to `klantbeeld_demo.testkit`.
 
-    from facade.testkit import PERSONEN, run_facade
+This re-export stays for one release, then goes. Importing it warns
+(`DeprecationWarning`); the names are the same objects as in the new place.
 
-    with run_facade() as facade:              # or `async with run_facade() as facade:`
-        facade.registers.fail("zaken", "503")
-        answer = facade.klantbeeld(PERSONEN["hoofdpersoon"], doel="kcc-algemene-vraag")
-        facade.heal()
+    from klantbeeld_demo.testkit import PERSONEN, run_facade    # was: from facade.testkit import …
 
-The façade and the demo registers run on free loopback ports (127.0.0.1) in a
-background thread with its own event loop, so `base_url` is a real HTTP URL that
-any client can use — httpx, urllib, a browser, a JavaScript test runner — from
-synchronous and asynchronous test code alike. pytest users get the fixtures
-`klantbeeld_facade` (per test, healed before and after) and
-`klantbeeld_facade_session` from `facade.testkit_plugin`, registered
-automatically when this package is installed. Without pytest:
-`python -m facade.testkit` serves the kit until interrupted.
-
-Configuration: the demo configuration of this repository (`config/demo.toml`,
-with its doelen, access rules and demo key), found next to the `facade` package
-(a git checkout or an editable install). `config/` is not part of a built
-wheel, so with any other install pass `config=` (or set
-`KLANTBEELD_TESTKIT_CONFIG`, or the pytest option `--klantbeeld-config`) to a
-checkout's `config/demo.toml` or to a copy of it. The kit refuses to start
-otherwise, rather than test against policies that differ from the façade's. Only
-`mode = "demo"` configurations whose registers all point at `{demo_registers}`
-are accepted: the kit never talks to a real register.
-
-Nothing is logged with a URL: neither server writes an access log, and the
-façade's own log lines carry the path only. The protocollering (the real file
-sink, pseudonymised) goes to a temporary file that `audit_records()` reads.
+The pytest fixtures need no import either way (entry point `pytest11: klantbeeld`, now
+`klantbeeld_demo.pytest_plugin`). It is the only module of `facade` that imports
+`klantbeeld_demo` at module level (tests/architecture/test_imports.py); nothing else
+of `facade` imports this one.
 """
 
-from facade.demo import (
+import warnings
+
+from klantbeeld_demo.testkit import (
     BSN_ALLEEN_BRP,
     BSN_ALLEEN_KLANTINTERACTIES,
     BSN_BUITENLAND,
     BSN_BUURMAN,
     BSN_GEHEIM,
     BSN_HOOFDPERSOON,
+    BSN_ONBEKEND,
     BSN_ONBEKEND_IN_BRP,
     BSN_OVERLEDEN,
     BSN_PARTNER,
     BSN_VEEL_ZAKEN,
+    CONFIG_ENV,
+    FAULTS,
+    PERSONEN,
+    RegistersHandle,
+    RunningFacade,
+    TestkitError,
+    find_demo_config,
+    run_facade,
 )
-from facade.testkit.config import CONFIG_ENV, TestkitError, find_demo_config
-from facade.testkit.handles import RegistersHandle, RunningFacade
-from facade.testkit.persons import BSN_ONBEKEND, FAULTS, PERSONEN
-from facade.testkit.run import run_facade
+
+warnings.warn(
+    "facade.testkit is deprecated and will be removed in the next release: import from "
+    "klantbeeld_demo.testkit instead (same names)",
+    DeprecationWarning,
+    stacklevel=2,
+)
 
 __all__ = [
     "BSN_ALLEEN_BRP",

@@ -1,46 +1,17 @@
-"""`python -m facade.testkit`: serve the kit until interrupted, for test runners in
-other languages."""
+"""Deprecated: `python -m facade.testkit` is now `python -m klantbeeld_demo.testkit`.
 
-from __future__ import annotations
+Kept for one release: it says where the kit went (on stderr, so the JSON on stdout
+stays what a test runner parses) and then runs the kit from its new place.
+"""
 
-import contextlib
-import json
-import threading
-from collections.abc import Sequence
+import sys
 
-from facade.clock import parse_today
-from facade.testkit.persons import PERSONEN
-from facade.testkit.run import run_facade
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """`python -m facade.testkit [--port N] [--config FILE]`: serve the kit until ^C."""
-    import argparse
-
-    parser = argparse.ArgumentParser(prog="python -m facade.testkit", description=main.__doc__)
-    parser.add_argument("--port", type=int, default=0, help="façade port (default: a free one)")
-    parser.add_argument("--config", help="demo configuration (default: the repository's)")
-    parser.add_argument("--today", help="the kit's today, JJJJ-MM-DD (default: Amsterdam's)")
-    args = parser.parse_args(argv)
-    today = parse_today(args.today, "--today") if args.today else None
-    with run_facade(args.config, port=args.port, today=today) as facade:
-        print(
-            json.dumps(
-                {
-                    "base_url": facade.base_url,
-                    "registers_url": facade.registers.base_url,
-                    "today": facade.today.isoformat(),
-                    "token": facade.token(ttl=8 * 3600),  # klantbeeld.kcc, valid 8 hours
-                    "personen": dict(PERSONEN),
-                },
-                indent=2,
-            ),
-            flush=True,
-        )
-        with contextlib.suppress(KeyboardInterrupt):
-            threading.Event().wait()
-    return 0
-
+from klantbeeld_demo.testkit.__main__ import main
 
 if __name__ == "__main__":
+    print(
+        "python -m facade.testkit is deprecated and will be removed in the next release: "
+        "use python -m klantbeeld_demo.testkit",
+        file=sys.stderr,
+    )
     raise SystemExit(main())

@@ -26,10 +26,10 @@ from connectors.context import CallContext
 from connectors.http import Upstream
 from connectors.httpx_transport import HttpxTransport
 from facade.app import create_app
-from facade.demo import DEMO_BRP_API_KEY
 from facade.protocollering.setup import build_trail
 from facade.settings import RegisterSettings, load_settings
 from facade.sources import KINDS
+from klantbeeld_demo.registers import DEMO_BRP_API_KEY
 from policies.loader import load_policies
 from tests.harness import (
     CONFIG,

@@ -13,7 +13,7 @@ import pytest
 import pytest_asyncio
 from starlette.applications import Starlette
 
-from facade.demo import DEMO_ZGW_CLIENT_ID, DEMO_ZGW_SECRET
+from klantbeeld_demo.registers import DEMO_ZGW_CLIENT_ID, DEMO_ZGW_SECRET
 from tests.harness import demo_registers
 
 BASE_URL = "http://registers"

@@ -10,7 +10,7 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from facade.demo import BSN_HOOFDPERSOON, ENDPOINT_NAMES, Fault
+from klantbeeld_demo.registers import BSN_HOOFDPERSOON, ENDPOINT_NAMES, Fault
 from tests.demo.conftest import zgw_headers
 from tests.harness import demo_registers
 

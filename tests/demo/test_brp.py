@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 import pytest
 
-from facade.demo import (
+from klantbeeld_demo.registers import (
     BSN_BUITENLAND,
     BSN_GEHEIM,
     BSN_HOOFDPERSOON,

@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 import pytest
 
-from facade.demo import BSN_HOOFDPERSOON, BSN_ONBEKEND_IN_BRP, demo_data
+from klantbeeld_demo.registers import BSN_HOOFDPERSOON, BSN_ONBEKEND_IN_BRP, demo_data
 
 KLANTEN = "/klanten/api/v1/klanten"
 CM = "/contactmomenten/api/v1"

@@ -10,7 +10,7 @@ import pytest
 import pytest_asyncio
 from starlette.applications import Starlette
 
-from facade.demo import (
+from klantbeeld_demo.registers import (
     BSN_ALLEEN_BRP,
     BSN_GEHEIM,
     BSN_HOOFDPERSOON,
@@ -18,7 +18,7 @@ from facade.demo import (
     KLANTINTERACTIES_BASE,
     Fault,
 )
-from facade.demo.migratie import GEKOPPELDE_ZAAK
+from klantbeeld_demo.registers.migratie import GEKOPPELDE_ZAAK
 from tests.demo.conftest import BASE_URL, zgw_headers
 
 PARTIJEN = f"{KLANTINTERACTIES_BASE}/partijen"

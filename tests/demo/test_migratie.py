@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from facade.demo import (
+from klantbeeld_demo.registers import (
     BSN_ALLEEN_KLANTINTERACTIES,
     BSN_BUITENLAND,
     BSN_GEHEIM,
@@ -10,8 +10,8 @@ from facade.demo import (
     demo_data,
     is_valid_bsn,
 )
-from facade.demo.catalogus_zaaksysteem2 import BRONORGANISATIE_BELASTINGEN
-from facade.demo.model import BRONORGANISATIE
+from klantbeeld_demo.registers.catalogus_zaaksysteem2 import BRONORGANISATIE_BELASTINGEN
+from klantbeeld_demo.registers.model import BRONORGANISATIE
 
 
 def test_every_new_bsn_is_a_test_bsn_passing_the_elfproef() -> None:

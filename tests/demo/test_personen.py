@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from facade.demo import (
+from klantbeeld_demo.registers import (
     AANTAL_ZAKEN_VEEL_ZAKEN,
     BSN_ALLEEN_BRP,
     BSN_BUITENLAND,

@@ -7,7 +7,7 @@ import logging
 import httpx
 import pytest
 
-from facade.demo import BSN_HOOFDPERSOON, serve_registers
+from klantbeeld_demo.registers import BSN_HOOFDPERSOON, serve_registers
 
 
 @pytest.mark.asyncio

@@ -6,15 +6,15 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from facade.demo import (
+from klantbeeld_demo.registers import (
     BSN_BUITENLAND,
     BSN_HOOFDPERSOON,
     ZAAKSYSTEEM2_CATALOGI_BASE,
     ZAAKSYSTEEM2_ZAKEN_BASE,
     Fault,
 )
-from facade.demo.catalogus_zaaksysteem2 import BRONORGANISATIE_BELASTINGEN
-from facade.demo.migratie import GEDUPLICEERDE_ZAAK
+from klantbeeld_demo.registers.catalogus_zaaksysteem2 import BRONORGANISATIE_BELASTINGEN
+from klantbeeld_demo.registers.migratie import GEDUPLICEERDE_ZAAK
 from tests.harness import demo_registers
 
 ZAKEN_1 = "/zaken/api/v1/zaken"

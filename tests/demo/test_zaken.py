@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 import pytest
 
-from facade.demo import BSN_BUURMAN, BSN_HOOFDPERSOON, BSN_VEEL_ZAKEN
+from klantbeeld_demo.registers import BSN_BUURMAN, BSN_HOOFDPERSOON, BSN_VEEL_ZAKEN
 
 ZAKEN = "/zaken/api/v1/zaken"
 CRS = {"Accept-Crs": "EPSG:4326"}

@@ -7,7 +7,7 @@ import time
 import httpx
 import jwt
 
-from facade.demo import BSN_HOOFDPERSOON
+from klantbeeld_demo.registers import BSN_HOOFDPERSOON
 from tests.harness import DEMO_KEY, Facade, caller_token
 
 KLANTBEELD = "/api/v1/klantbeeld"

@@ -7,7 +7,7 @@ import time
 import jwt
 import pytest
 
-from facade.demo import BSN_HOOFDPERSOON
+from klantbeeld_demo.registers import BSN_HOOFDPERSOON
 from tests.harness import DEMO_KEY, Facade, caller_token
 
 OTHER_BSN = "999990019"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from dataclasses import replace
 
-from facade.demo import BSN_HOOFDPERSOON, Fault
+from klantbeeld_demo.registers import BSN_HOOFDPERSOON, Fault
 from tests.harness import Facade, caller_token, demo_settings, make_facade
 
 

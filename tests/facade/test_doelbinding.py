@@ -18,7 +18,12 @@ import jwt
 import pytest
 import pytest_asyncio
 
-from facade.demo import BSN_GEHEIM, BSN_HOOFDPERSOON, BSN_ONBEKEND_IN_BRP, DEMO_ZGW_SECRET
+from klantbeeld_demo.registers import (
+    BSN_GEHEIM,
+    BSN_HOOFDPERSOON,
+    BSN_ONBEKEND_IN_BRP,
+    DEMO_ZGW_SECRET,
+)
 from policies.projection import delivered_paths
 from tests.harness import Facade, caller_token, demo_settings, make_facade
 

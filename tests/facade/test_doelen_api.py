@@ -7,9 +7,9 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from facade.demo import BSN_HOOFDPERSOON, Fault
 from facade.settings import load_settings
 from facade.sources import KINDS
+from klantbeeld_demo.registers import BSN_HOOFDPERSOON, Fault
 from policies.describe import review_document
 from policies.loader import load_policies
 from tests.harness import CONFIG, DEMO_KEYS, Facade, caller_token, demo_settings, make_facade

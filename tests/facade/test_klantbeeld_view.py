@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from facade.demo import (
+from klantbeeld_demo.registers import (
     BSN_ALLEEN_BRP,
     BSN_GEHEIM,
     BSN_HOOFDPERSOON,

@@ -3,7 +3,12 @@ Klantinteracties. One merged klantbeeld, one contact model, every register its o
 
 from __future__ import annotations
 
-from facade.demo import BSN_ALLEEN_KLANTINTERACTIES, BSN_GEHEIM, BSN_HOOFDPERSOON, Fault
+from klantbeeld_demo.registers import (
+    BSN_ALLEEN_KLANTINTERACTIES,
+    BSN_GEHEIM,
+    BSN_HOOFDPERSOON,
+    Fault,
+)
 from tests.harness import Facade, caller_token
 
 WMO = caller_token(None, roles=["wmo-consulent"])

@@ -6,7 +6,7 @@ import asyncio
 import time
 from dataclasses import replace
 
-from facade.demo import BSN_HOOFDPERSOON, Fault
+from klantbeeld_demo.registers import BSN_HOOFDPERSOON, Fault
 from tests.harness import demo_settings, make_facade
 
 

@@ -17,8 +17,8 @@ from typing import Any
 
 from starlette.types import Message, Receive, Scope, Send
 
-from facade.demo import DEMO_BRP_API_KEY
 from facade.settings import Settings
+from klantbeeld_demo.registers import DEMO_BRP_API_KEY
 from tests.harness import Facade, MemorySink, demo_registers, make_facade
 
 Rule = Callable[[Scope, Receive, Send], Awaitable[None]]

@@ -7,8 +7,8 @@ import asyncio
 
 import pytest
 
-from facade.demo import BSN_HOOFDPERSOON, Fault
-from facade.demo.urls import ZAKEN_BASE
+from klantbeeld_demo.registers import BSN_HOOFDPERSOON, Fault
+from klantbeeld_demo.registers.urls import ZAKEN_BASE
 from tests.guarantees.support import (
     Intercepted,
     bron,

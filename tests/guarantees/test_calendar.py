@@ -15,10 +15,10 @@ import pytest
 
 from facade import cli
 from facade.clock import today_in_amsterdam
-from facade.demo import BSN_HOOFDPERSOON
-from facade.demo.calendar import AUTHORED_ON, as_of, moved_date
-from facade.demo.personen import demo_data
-from facade.testkit import PERSONEN, run_facade
+from klantbeeld_demo.registers import BSN_HOOFDPERSOON
+from klantbeeld_demo.registers.calendar import AUTHORED_ON, as_of, moved_date
+from klantbeeld_demo.registers.personen import demo_data
+from klantbeeld_demo.testkit import PERSONEN, run_facade
 from tests.harness import CONFIG, DEMO_TODAY, demo_settings, make_facade
 
 FAR_AHEAD = dt.date(2030, 1, 1)

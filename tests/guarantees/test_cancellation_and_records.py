@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from opentelemetry.sdk.trace import ReadableSpan
 
-from facade.demo import BSN_HOOFDPERSOON
-from facade.demo.urls import CONTACTMOMENTEN_BASE, KLANTEN_BASE, ZAKEN_BASE
+from klantbeeld_demo.registers import BSN_HOOFDPERSOON
+from klantbeeld_demo.registers.urls import CONTACTMOMENTEN_BASE, KLANTEN_BASE, ZAKEN_BASE
 from tests.guarantees.support import (
     Hang,
     Intercepted,

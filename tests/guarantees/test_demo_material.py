@@ -17,7 +17,6 @@ from pathlib import Path
 
 import pytest
 
-from facade.demo import DEMO_BRP_API_KEY, DEMO_KLANTINTERACTIES_TOKEN, DEMO_ZGW_SECRET
 from facade.demokeys import (
     DEMO_MATERIAL,
     MARKER,
@@ -26,6 +25,7 @@ from facade.demokeys import (
     is_demo_secret,
 )
 from facade.settings import SettingsError, load_settings
+from klantbeeld_demo.registers import DEMO_BRP_API_KEY, DEMO_KLANTINTERACTIES_TOKEN, DEMO_ZGW_SECRET
 from tests.harness import CONFIG
 
 ROOT = CONFIG.parent

@@ -6,8 +6,8 @@ from __future__ import annotations
 import asyncio
 from collections import defaultdict
 
-from facade.demo import BSN_HOOFDPERSOON
-from facade.demo.urls import KLANTINTERACTIES_BASE, ZAKEN_BASE
+from klantbeeld_demo.registers import BSN_HOOFDPERSOON
+from klantbeeld_demo.registers.urls import KLANTINTERACTIES_BASE, ZAKEN_BASE
 from tests.guarantees.support import Intercepted, facade_on
 from tests.harness import Facade, caller_token, demo_settings
 

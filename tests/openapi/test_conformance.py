@@ -15,7 +15,7 @@ from dataclasses import replace
 import httpx
 import pytest
 
-from facade.demo import Fault
+from klantbeeld_demo.registers import Fault
 from tests.harness import Facade, caller_token, demo_settings, make_facade
 from tests.openapi.contract import Contract
 

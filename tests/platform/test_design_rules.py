@@ -7,7 +7,7 @@ from dataclasses import replace
 import httpx
 import pytest
 
-from facade.demo import BSN_HOOFDPERSOON
+from klantbeeld_demo.registers import BSN_HOOFDPERSOON
 from tests.harness import Facade, caller_token, demo_settings, make_facade
 
 ERROR_PATHS = [

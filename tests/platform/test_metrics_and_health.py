@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from facade.demo import BSN_GEHEIM, BSN_HOOFDPERSOON, Fault
+from klantbeeld_demo.registers import BSN_GEHEIM, BSN_HOOFDPERSOON, Fault
 from tests.harness import Facade
 
 

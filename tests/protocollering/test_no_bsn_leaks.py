@@ -17,7 +17,8 @@ from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
-from facade.demo import (
+from facade.observability import ObservabilitySettings, setup_logging
+from klantbeeld_demo.registers import (
     BSN_ALLEEN_BRP,
     BSN_GEHEIM,
     BSN_HOOFDPERSOON,
@@ -26,7 +27,6 @@ from facade.demo import (
     BSN_PARTNER,
     Fault,
 )
-from facade.observability import ObservabilitySettings, setup_logging
 from tests.harness import Facade, caller_token, demo_settings, make_facade
 
 UNKNOWN = "999990111"

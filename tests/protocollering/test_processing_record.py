@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import time
 
-from facade.demo import BSN_HOOFDPERSOON
 from facade.protocollering.pseudonym import Pseudonymizer, PseudonymKey
+from klantbeeld_demo.registers import BSN_HOOFDPERSOON
 from policies.projection import delivered_paths
 from tests.harness import Facade, caller_token
 

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import pytest
 
-import facade.testkit_plugin
+import klantbeeld_demo.pytest_plugin
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    if not config.pluginmanager.is_registered(facade.testkit_plugin):
-        config.pluginmanager.register(facade.testkit_plugin, "facade.testkit_plugin")
+    if not config.pluginmanager.is_registered(klantbeeld_demo.pytest_plugin):
+        config.pluginmanager.register(
+            klantbeeld_demo.pytest_plugin, "klantbeeld_demo.pytest_plugin"
+        )

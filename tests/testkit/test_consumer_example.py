@@ -5,7 +5,7 @@ With klantbeeld-facade installed (`pip install "klantbeeld-facade[test]"`) the
 façade on simulated registers at `klantbeeld_facade.base_url`, healed between tests.
 """
 
-from facade.testkit import PERSONEN
+from klantbeeld_demo.testkit import PERSONEN
 
 HOOFDPERSOON = PERSONEN["hoofdpersoon"]
 

@@ -15,8 +15,14 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from facade.demo import BSN_HOOFDPERSOON
-from facade.testkit import PERSONEN, RunningFacade, TestkitError, find_demo_config, run_facade
+from klantbeeld_demo.registers import BSN_HOOFDPERSOON
+from klantbeeld_demo.testkit import (
+    PERSONEN,
+    RunningFacade,
+    TestkitError,
+    find_demo_config,
+    run_facade,
+)
 from tests.harness import DEMO_KEYS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -192,4 +198,4 @@ def test_a_missing_or_non_demo_config_is_refused(tmp_path: Path) -> None:
 def test_the_pytest_plugin_is_an_entry_point() -> None:
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     plugins = pyproject["project"]["entry-points"]["pytest11"]
-    assert plugins == {"klantbeeld": "facade.testkit_plugin"}
+    assert plugins == {"klantbeeld": "klantbeeld_demo.pytest_plugin"}

@@ -1,8 +1,0 @@
-"""`python -m facade.demo [port]`: serve the demo registers on loopback."""
-
-import sys
-
-from facade.demo.server import run_registers
-
-if __name__ == "__main__":
-    run_registers(port=int(sys.argv[1]) if len(sys.argv) > 1 else 8010)
