@@ -171,6 +171,12 @@ def _table() -> Any:
     return Field(default_factory=dict, validate_default=True)
 
 
+def _fields(table: BaseModel, *, without: tuple[str, ...] = (), **changes: Any) -> dict[str, Any]:
+    """A table's keys as its dataclass's fields (they share their names), with `changes`
+    for the values the dataclass holds in another form, `without` the file-only keys."""
+    return {**table.model_dump(exclude={*without, *changes}), **changes}
+
+
 class Table(BaseModel):
     # strict: TOML already has types; "8080" is not a port.
     model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
@@ -198,13 +204,7 @@ class ServerTable(Table):
     ] = Field(default_factory=list)
 
     def build(self) -> ServerSettings:
-        return ServerSettings(
-            host=self.host,
-            port=self.port,
-            max_body_bytes=self.max_body_bytes,
-            max_in_flight=self.max_in_flight,
-            cors_origins=tuple(self.cors_origins),
-        )
+        return ServerSettings(**_fields(self, cors_origins=tuple(self.cors_origins)))
 
 
 def _not_in_productie(value: bool, info: ValidationInfo) -> bool:
@@ -239,13 +239,8 @@ class DemoTable(Table):
     keys: Annotated[str | None, AfterValidator(_demo_keys)] = None
 
     def build(self, load: Load) -> DemoSettings:
-        return DemoSettings(
-            registers=self.registers,
-            registers_host=self.registers_host,
-            registers_port=self.registers_port,
-            latency=dict(self.latency),
-            keys=None if self.keys is None else (load.base / self.keys).resolve(),
-        )
+        keys = None if self.keys is None else (load.base / self.keys).resolve()
+        return DemoSettings(**_fields(self, keys=keys))
 
 
 Algorithm = Literal["RS256", "RS384", "RS512", "ES256", "ES384", "PS256", "HS256"]
@@ -275,6 +270,16 @@ def _is_demo_key(path: Path) -> bool:
         return False  # a missing file is reported by `_existing_file`
 
 
+def _allowed(algorithms: list[str]) -> tuple[str, ...]:
+    return tuple(algorithms) or ("RS256",)  # an empty list means the default, as no key does
+
+
+def _valid(info: ValidationInfo, *keys: str) -> bool:
+    """Whether these earlier keys are valid: pydantic leaves a wrong one out of `info.data`
+    (and its own problem is already reported)."""
+    return all(key in info.data for key in keys)
+
+
 class CallerAuthTable(Table):
     issuers: Annotated[
         list[str],
@@ -282,45 +287,54 @@ class CallerAuthTable(Table):
         with_reason("must be a non-empty list of issuer strings"),
     ] = Field(default_factory=list)
     audience: Required
-    # An empty list means the default, as leaving the key out does.
     algorithms: Annotated[list[Algorithm], AfterValidator(_no_hs256_in_productie)] = Field(
         default_factory=lambda: ["RS256"]
     )
-    public_key_file: Annotated[ExistingFile, AfterValidator(_not_the_demo_key)] = None
     jwks_url: str | None = None
     hs256_secret: InlineSecret = None
-    hs256_secret_env: SecretVariable = None
+    hs256_secret_env: SecretVariable = Field(default=None, validate_default=True)
+    public_key_file: Annotated[ExistingFile, AfterValidator(_not_the_demo_key)] = Field(
+        default=None, validate_default=True
+    )
     scope_claim: str = "scope"
     roles_claim: str = "roles"
     bsn_claim: str = "bsn"
     # More than five minutes of clock skew is a broken clock, not leeway.
     leeway_seconds: Annotated[int, between(0, 300)] = 30
 
-    @property
-    def allowed(self) -> tuple[str, ...]:
-        return tuple(self.algorithms) or ("RS256",)
+    # Rules between keys as validators of the later key, not rules(): a wrong audience
+    # or leeway does not hide them.
+    @field_validator("hs256_secret_env")
+    @classmethod
+    def _hs256_needs_a_secret(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if not _valid(info, "algorithms", "hs256_secret"):
+            return value
+        if "HS256" in _allowed(info.data["algorithms"]) and not (
+            value or info.data["hs256_secret"]
+        ):
+            raise refusal("HS256 is enabled but no secret is set")
+        return value
 
-    def rules(self, load: Load) -> list[tuple[str, str]]:
-        problems = []
-        asymmetric = [a for a in self.allowed if a != "HS256"]
-        if asymmetric and not (self.public_key_file or self.jwks_url):
-            problems.append(("public_key_file", "give public_key_file or jwks_url"))
-        if "HS256" in self.allowed and not (self.hs256_secret or self.hs256_secret_env):
-            problems.append(("hs256_secret_env", "HS256 is enabled but no secret is set"))
-        return problems
+    @field_validator("public_key_file")
+    @classmethod
+    def _a_key_source(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if not _valid(info, "algorithms", "jwks_url"):
+            return value
+        asymmetric = [a for a in _allowed(info.data["algorithms"]) if a != "HS256"]
+        if asymmetric and not (value or info.data["jwks_url"]):
+            raise refusal("give public_key_file or jwks_url")
+        return value
 
     def build(self, load: Load) -> CallerAuthSettings:
+        secret = _secret(self.hs256_secret, self.hs256_secret_env, load.env)
         return CallerAuthSettings(
-            issuers=tuple(self.issuers),
-            audience=self.audience,
-            algorithms=self.allowed,
-            public_key_file=self.public_key_file,
-            jwks_url=self.jwks_url,
-            hs256_secret=_secret(self.hs256_secret, self.hs256_secret_env, load.env),
-            scope_claim=self.scope_claim,
-            roles_claim=self.roles_claim,
-            bsn_claim=self.bsn_claim,
-            leeway_seconds=self.leeway_seconds,
+            **_fields(
+                self,
+                without=("hs256_secret_env",),
+                issuers=tuple(self.issuers),
+                algorithms=_allowed(self.algorithms),
+                hs256_secret=secret,
+            )
         )
 
 
@@ -461,23 +475,7 @@ class RegisterTable(Table):
 
     def build(self, load: Load) -> RegisterSettings:
         return RegisterSettings(
-            naam=self.naam,
-            soort=self.soort,
-            url=self.url,
-            auth=self.auth.build(load),
-            deadline_ms=self.deadline_ms,
-            max_pages=self.max_pages,
-            page_size=self.page_size,
-            resolve=self.resolve,
-            max_response_bytes=self.max_response_bytes,
-            max_connections=self.max_connections,
-            ca_bundle=self.ca_bundle,
-            client_cert=self.client_cert,
-            client_key=self.client_key,
-            origin_oin=self.origin_oin,
-            brp_headers=self.brp_headers.build(),
-            breaker_failures=self.breaker_failures,
-            breaker_cooldown_ms=self.breaker_cooldown_ms,
+            **_fields(self, auth=self.auth.build(load), brp_headers=self.brp_headers.build())
         )
 
 
