@@ -3,9 +3,11 @@
 A model states its keys with their types, ranges and defaults; an unknown key is
 refused. Rules that depend on the mode, the environment or the file's place
 (secrets, demo material, files that must exist) read a `Load` from the validation
-context. Rules between keys of one table are its `rules()`, checked once each of
-its keys is valid by itself. `build()` turns a valid table into the frozen
-dataclass of facade/settings/values.py, which is all the rest of the façade sees.
+context. A rule between keys of one table is its `rules()`, checked once each of
+its keys is valid by itself; where a wrong neighbour should not hide it, it is a
+validator of the later key, reading the earlier ones from `info.data`. `build()`
+turns a valid table into the frozen dataclass of facade/settings/values.py, which
+is all the rest of the façade sees: nothing of pydantic runs per request.
 """
 
 from __future__ import annotations
@@ -58,7 +60,8 @@ class Load:
     path: Path
     env: Mapping[str, str]
     kinds: KindRegistry
-    # Read from the file before the schema runs: most rules depend on them.
+    # Read from the file before the schema runs, since rules in other tables depend on
+    # them (the schema itself reports a wrong `mode` or `demo.registers`).
     mode: str
     demo_registers: bool
 
@@ -140,7 +143,11 @@ def _secret_variable(name: str | None, info: ValidationInfo) -> str | None:
     return name
 
 
-InlineSecret = Annotated[SecretStr | None, AfterValidator(_inline_secret)]
+InlineSecret = Annotated[
+    SecretStr | None,
+    with_reason("must be a string (its value is not shown: it is a secret)"),
+    AfterValidator(_inline_secret),
+]
 SecretVariable = Annotated[str | None, AfterValidator(_secret_variable)]
 
 
@@ -178,6 +185,8 @@ def _fields(table: BaseModel, *, without: tuple[str, ...] = (), **changes: Any) 
 
 
 class Table(BaseModel):
+    """One TOML table: its keys and nothing else, each of the type it is written as."""
+
     # strict: TOML already has types; "8080" is not a port.
     model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
 
@@ -355,11 +364,11 @@ class BudgetTable(Table):
 AuthType = Literal["none", "api-key", "zgw-jwt", "token"]
 # Which keys each auth type takes beside `type`, and which of them it cannot do without
 # (a secret given inline or as `*_env`).
-AUTH_KEYS: dict[str, set[str]] = {
-    "none": set(),
-    "api-key": {"header", "key", "key_env"},
-    "zgw-jwt": {"client_id", "secret", "secret_env"},
-    "token": {"token", "token_env"},
+AUTH_KEYS: dict[str, frozenset[str]] = {
+    "none": frozenset(),
+    "api-key": frozenset({"header", "key", "key_env"}),
+    "zgw-jwt": frozenset({"client_id", "secret", "secret_env"}),
+    "token": frozenset({"token", "token_env"}),
 }
 AUTH_REQUIRED: dict[str, tuple[str, ...]] = {
     "api-key": ("key",),

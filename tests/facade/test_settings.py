@@ -289,3 +289,10 @@ def test_the_verwerkingenlogging_sink_needs_its_table(tmp_path: Path) -> None:
         "protocollering.verwerkingenlogging: is required for sink = 'verwerkingenlogging'" in p
         for p in problems
     )
+
+
+def test_a_secret_of_the_wrong_type_is_named_but_not_echoed(tmp_path: Path) -> None:
+    text = demo_text().replace('key = "demo-brp-sleutel"', "key = 987654321")
+    problems = refusal(tmp_path, text)
+    assert any("registers.brp.auth.key: must be a string" in p for p in problems), problems
+    assert not any("987654321" in p for p in problems)
