@@ -482,6 +482,17 @@ class RegisterTable(Table):
     breaker_failures: Annotated[int, between(1, 1000)] = 5
     breaker_cooldown_ms: Positive = 10000
 
+    def rules(self, load: Load) -> list[tuple[str, str]]:
+        # A key a kind declares (SourceKind.config_keys) is for registers of that kind:
+        # `resolve` on a brp register would be silently ignored.
+        problems = []
+        for key in sorted(self.model_fields_set):
+            owners = [kind.soort for kind in load.kinds if key in kind.config_keys]
+            if owners and self.soort not in owners:
+                reason = f"is not a key of a {self.soort} register (only of: {', '.join(owners)})"
+                problems.append((key, reason))
+        return problems
+
     def build(self, load: Load) -> RegisterSettings:
         return RegisterSettings(
             **_fields(self, auth=self.auth.build(load), brp_headers=self.brp_headers.build())

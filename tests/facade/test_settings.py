@@ -296,3 +296,18 @@ def test_a_secret_of_the_wrong_type_is_named_but_not_echoed(tmp_path: Path) -> N
     problems = refusal(tmp_path, text)
     assert any("registers.brp.auth.key: must be a string" in p for p in problems), problems
     assert not any("987654321" in p for p in problems)
+
+
+def test_a_key_of_another_register_kind_is_refused(tmp_path: Path) -> None:
+    """The kind declares its own keys (SourceKind.config_keys); another kind's would be ignored."""
+    text = demo_text().replace('soort = "brp"', 'soort = "brp"\nresolve = "expand"')
+    text = text.replace('soort = "catalogi"', 'soort = "catalogi"\nmax_pages = 3', 1)
+    problems = refusal(tmp_path, text)
+    assert any(
+        "registers.brp.resolve: is not a key of a brp register (only of: zaken)" in p
+        for p in problems
+    ), problems
+    assert any(
+        "registers.openzaak-catalogi.max_pages: is not a key of a catalogi register" in p
+        for p in problems
+    ), problems
