@@ -187,13 +187,13 @@ def klantbeeld(url: str, token: str, bsn: str) -> dict[str, Any]:
 
 
 def brp_fields(config_dir: Path) -> list[str]:
-    from connectors.brp import KEY_FIELD, requestable_fields
+    from connectors.brp import KEY_FIELD, fields_for, requestable_fields
     from policies.loader import load_policies
     from policies.plan import make_plan
 
     policies = load_policies(config_dir / "doelen", config_dir / "toegang.toml", KINDS)
-    plan = make_plan(policies.doelen[DOEL_ID])
-    return requestable_fields([*plan.brp_fields, KEY_FIELD])
+    brp = make_plan(policies.doelen[DOEL_ID], KINDS).kinds["brp"]
+    return requestable_fields([*fields_for(brp.velden, brp.filters.get("klant", {})), KEY_FIELD])
 
 
 # -- the run ---------------------------------------------------------------------------------
