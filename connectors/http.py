@@ -67,7 +67,7 @@ class Upstream:
         self.base_url = base_url.rstrip("/")
         self.transport = transport
         self.auth: UpstreamAuth = auth or NoAuth()
-        self._headers = _HeaderSet(_BASE_HEADERS).with_(headers or {})
+        self._headers = _by_name(_BASE_HEADERS, headers or {})
         self.max_response_bytes = max_response_bytes
         self.tracer = tracer or default_tracer()
         self.breaker = breaker or CircuitBreaker()
@@ -135,14 +135,9 @@ class Upstream:
             # A `next` link with a space, a line break or a letter outside ASCII:
             # quoted as a browser would, never put on the request line raw.
             url = quote(url, safe=_URL_SAFE)
-        call_headers = self._headers.with_(self.auth.headers(ctx))
-        if headers:
-            call_headers = call_headers.with_(headers)
-        content = None
-        if body is not None:
-            content = json.dumps(body).encode()
-            call_headers = call_headers.with_(_JSON_BODY)
-        request = Request(method, url, call_headers.as_sent(), content)
+        content = None if body is None else json.dumps(body).encode()
+        layers = (self.auth.headers(ctx), headers or {}, _JSON_BODY if content is not None else {})
+        request = Request(method, url, _merged(self._headers, layers), content)
         retryable = method == "GET" if idempotent is None else idempotent
         # No single flight here: an answer about a person is never shared between
         # processings, each makes its own call with its own user and trace context.
@@ -201,9 +196,6 @@ class Upstream:
 
         return pages(get, path, params, max_pages=max_pages)
 
-    async def aclose(self) -> None:
-        await self.transport.aclose()
-
 
 def _transport_error(exc: TransportError) -> UpstreamError:
     if exc.timed_out:
@@ -218,30 +210,18 @@ def _transport_error(exc: TransportError) -> UpstreamError:
 _JSON_BODY = {"Content-Type": "application/json; charset=utf-8"}
 
 
-class _HeaderSet:
-    """Headers merged as HTTP compares names (case-insensitively), sent as they were written.
+# Headers are merged as HTTP compares names (case-insensitively) and sent as they
+# were written: a BRP gateway gets the names it is configured with (`X-DOELBINDING`),
+# while a later `accept` still replaces `Accept`.
+def _by_name(*layers: Mapping[str, str]) -> dict[str, tuple[str, str]]:
+    return {name.lower(): (name, value) for layer in layers for name, value in layer.items()}
 
-    A BRP gateway is configured with the names it wants (`X-DOELBINDING`); they
-    go out in that spelling, while a later `accept` still replaces `Accept`.
-    """
 
-    __slots__ = ("_by_name",)
-
-    def __init__(self, headers: Mapping[str, str] | None = None) -> None:
-        self._by_name: dict[str, tuple[str, str]] = {
-            name.lower(): (name, value) for name, value in (headers or {}).items()
-        }
-
-    def with_(self, headers: Mapping[str, str]) -> _HeaderSet:
-        merged = _HeaderSet()
-        merged._by_name = {
-            **self._by_name,
-            **{name.lower(): (name, value) for name, value in headers.items()},
-        }
-        return merged
-
-    def as_sent(self) -> dict[str, str]:
-        return dict(self._by_name.values())
+def _merged(
+    base: Mapping[str, tuple[str, str]], layers: tuple[Mapping[str, str], ...]
+) -> dict[str, str]:
+    merged = {**base, **_by_name(*layers)}
+    return dict(merged.values())
 
 
 def _query(params: Params) -> str:

@@ -13,27 +13,8 @@ of `facade` imports this one.
 
 import warnings
 
-from klantbeeld_demo.testkit import (
-    BSN_ALLEEN_BRP,
-    BSN_ALLEEN_KLANTINTERACTIES,
-    BSN_BUITENLAND,
-    BSN_BUURMAN,
-    BSN_GEHEIM,
-    BSN_HOOFDPERSOON,
-    BSN_ONBEKEND,
-    BSN_ONBEKEND_IN_BRP,
-    BSN_OVERLEDEN,
-    BSN_PARTNER,
-    BSN_VEEL_ZAKEN,
-    CONFIG_ENV,
-    FAULTS,
-    PERSONEN,
-    RegistersHandle,
-    RunningFacade,
-    TestkitError,
-    find_demo_config,
-    run_facade,
-)
+from klantbeeld_demo import testkit as _kit
+from klantbeeld_demo.testkit import *  # noqa: F403  (the kit's own __all__, one list)
 
 warnings.warn(
     "facade.testkit is deprecated and will be removed in the next release: import from "
@@ -42,24 +23,4 @@ warnings.warn(
     stacklevel=2,
 )
 
-__all__ = [
-    "BSN_ALLEEN_BRP",
-    "BSN_ALLEEN_KLANTINTERACTIES",
-    "BSN_BUITENLAND",
-    "BSN_BUURMAN",
-    "BSN_GEHEIM",
-    "BSN_HOOFDPERSOON",
-    "BSN_ONBEKEND",
-    "BSN_ONBEKEND_IN_BRP",
-    "BSN_OVERLEDEN",
-    "BSN_PARTNER",
-    "BSN_VEEL_ZAKEN",
-    "CONFIG_ENV",
-    "FAULTS",
-    "PERSONEN",
-    "RegistersHandle",
-    "RunningFacade",
-    "TestkitError",
-    "find_demo_config",
-    "run_facade",
-]
+__all__ = list(_kit.__all__)
