@@ -26,8 +26,8 @@ from connectors.decoding import decode
 from connectors.errors import UpstreamError, UpstreamTimeout
 from connectors.pagination import Page, pages
 from connectors.retry import call_with_retry
-from connectors.tracing import default_tracer, inject_trace_context, record_status, upstream_span
-from connectors.transport import Request, ResponseTooLarge, Transport, TransportError
+from connectors.tracing import inject_trace_context, record_status, upstream_span
+from connectors.transport import Request, Response, ResponseTooLarge, Transport, TransportError
 
 __all__ = ["DEFAULT_MAX_RESPONSE_BYTES", "Page", "Upstream"]
 
@@ -69,7 +69,8 @@ class Upstream:
         self.auth: UpstreamAuth = auth or NoAuth()
         self._headers = _by_name(_BASE_HEADERS, headers or {})
         self.max_response_bytes = max_response_bytes
-        self.tracer = tracer or default_tracer()
+        # None: ordinary tracing is off, and a call costs no span at all.
+        self.tracer = tracer
         self.breaker = breaker or CircuitBreaker()
         parts = urlsplit(self.base_url)
         self._origin = (parts.scheme, parts.netloc)
@@ -147,19 +148,26 @@ class Upstream:
         )
 
     async def _send_once(self, request: Request) -> Any:
+        if self.tracer is None:
+            inject_trace_context(request)
+            response = await self._exchange(request)
+            return decode(response.status, response.headers, response.content)
         with upstream_span(self.tracer, self.naam, request) as span:
             # From inside the child span: the register sees this call as its parent.
             inject_trace_context(request)
-            try:
-                response = await self.transport.send(request, max_bytes=self.max_response_bytes)
-            except TransportError as exc:
-                raise _transport_error(exc) from None
-            except ResponseTooLarge:
-                raise UpstreamError(
-                    "Het antwoord van het register was te groot.", code="te-groot"
-                ) from None
+            response = await self._exchange(request)
             record_status(span, response.status)
             return decode(response.status, response.headers, response.content)
+
+    async def _exchange(self, request: Request) -> Response:
+        try:
+            return await self.transport.send(request, max_bytes=self.max_response_bytes)
+        except TransportError as exc:
+            raise _transport_error(exc) from None
+        except ResponseTooLarge:
+            raise UpstreamError(
+                "Het antwoord van het register was te groot.", code="te-groot"
+            ) from None
 
     async def paginate(
         self,

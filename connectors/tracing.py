@@ -37,11 +37,6 @@ CANCELLED = "Het verzoek aan het register werd afgebroken."
 UNEXPECTED = "Onverwachte fout bij het verzoek aan het register."
 
 
-def default_tracer() -> Tracer:
-    """The global provider's tracer: a no-op until someone installs a real provider."""
-    return trace.get_tracer(TRACER_NAME)
-
-
 def safe_path(path: str) -> str:
     return _NINE_DIGIT_SEGMENT.sub("[bsn]", path)
 

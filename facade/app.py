@@ -34,6 +34,7 @@ from facade.settings import Settings, SettingsError
 from facade.sources import KINDS
 from facade.state import AppState
 from policies.loader import PolicySet, load_policies
+from policies.plan import Plans
 from vocabulary.kinds import KindRegistry
 
 log = logging.getLogger(__name__)
@@ -78,6 +79,7 @@ def create_app(
         ),
         trail=trail,
         metrics=metrics,
+        plans=Plans(policies.kinds),
     )
 
     @contextlib.asynccontextmanager

@@ -9,6 +9,7 @@ checked, and `exp` is required.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import time
 from dataclasses import dataclass
@@ -16,9 +17,11 @@ from typing import Any
 
 import httpx
 import jwt
+from cachetools import TLRUCache
+from cryptography.hazmat.primitives.serialization import load_pem_public_key
 
 from facade.problems import Problem, unauthorized
-from facade.settings import CallerAuthSettings
+from facade.settings import CallerAuthSettings, SettingsError
 
 log = logging.getLogger(__name__)
 
@@ -50,17 +53,31 @@ class CallerAuthenticator:
     JWKS_TTL_SECONDS = 600
     JWKS_MIN_REFRESH_SECONDS = 30
     JWKS_TIMEOUT_SECONDS = 2.0
+    # One KCC agent's screen sends the same token for every klantbeeld until it
+    # expires: its signature is checked once. Bounded, so a flood of distinct
+    # tokens costs memory for at most this many.
+    VERIFIED_TOKENS = 4096
 
-    def __init__(self, settings: CallerAuthSettings, http: httpx.AsyncClient | None = None) -> None:
+    def __init__(
+        self,
+        settings: CallerAuthSettings,
+        http: httpx.AsyncClient | None = None,
+        clock: Any = time.time,
+    ) -> None:
         self.settings = settings
         self._public_key: Any = None
         if settings.public_key_file:
-            with open(settings.public_key_file, "rb") as handle:
-                self._public_key = handle.read()
+            self._public_key = _read_public_key(settings.public_key_file)
         self._http = http
         self._jwks: jwt.PyJWKSet | None = None
         self._jwks_fetched = 0.0
         self._jwks_lock = asyncio.Lock()
+        self._clock = clock
+        # A verified token's caller, kept until the token's own `exp` (+ leeway):
+        # what jwt.decode would accept at that moment, and not a second longer.
+        self._verified: TLRUCache[bytes, tuple[float, Caller]] = TLRUCache(
+            maxsize=self.VERIFIED_TOKENS, ttu=lambda _key, entry, _now: entry[0], timer=clock
+        )
 
     async def authenticate(self, authorization: str | None) -> Caller:
         if not authorization:
@@ -69,6 +86,17 @@ class CallerAuthenticator:
         if scheme.lower() != "bearer" or not token.strip():
             raise unauthorized("De Authorization-header moet de vorm 'Bearer <token>' hebben.")
         token = token.strip()
+        # Keyed by the token's hash: the cache holds no bearer token itself.
+        key = hashlib.sha256(token.encode()).digest()
+        cached = self._verified.get(key)
+        if cached is not None and cached[0] > self._clock():
+            return cached[1]
+        caller, expires = await self._verify(token)
+        self._verified[key] = (expires, caller)
+        return caller
+
+    async def _verify(self, token: str) -> tuple[Caller, float]:
+        """The caller a token names, and until when (`exp` + leeway) that holds."""
         try:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError:
@@ -95,10 +123,12 @@ class CallerAuthenticator:
             raise unauthorized("Het token is niet voor deze dienst bedoeld (aud).") from None
         except jwt.MissingRequiredClaimError as exc:
             raise unauthorized(f"Het token mist de claim '{exc.claim}'.") from None
-        except jwt.PyJWTError:
+        except (jwt.PyJWTError, TypeError):
+            # TypeError: PyJWT's answer to a parsed key of another type than `alg` (an
+            # ES256 token against the RSA key file).
             raise unauthorized("De handtekening of inhoud van het token is ongeldig.") from None
         _check_claim_types(claims)
-        return self._caller(claims)
+        return self._caller(claims), float(claims["exp"]) + self.settings.leeway_seconds
 
     async def keys_available(self) -> bool:
         """For /readyz: can a caller's token be checked at all? A JWKS that cannot be
@@ -170,6 +200,17 @@ class CallerAuthenticator:
 
 
 _KEY_TYPE = {"RS": "RSA", "PS": "RSA", "ES": "EC"}
+
+
+def _read_public_key(path: Any) -> Any:
+    """The PEM public key, parsed once at start-up (not by PyJWT on every token)."""
+    try:
+        with open(path, "rb") as handle:
+            return load_pem_public_key(handle.read())
+    except (OSError, ValueError, TypeError) as exc:
+        raise SettingsError(
+            [f"caller_auth.public_key_file: {path} is not a PEM public key ({type(exc).__name__})."]
+        ) from None
 
 
 def _find_key(jwks: jwt.PyJWKSet | None, kid: str | None, alg: str) -> Any:

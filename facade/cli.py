@@ -219,7 +219,10 @@ def serve(
     # BSN), and operators rarely want a line per upstream call anyway.
     for name in ("httpx", "httpcore"):
         logging.getLogger(name).setLevel(logging.WARNING)
-    provider = setup_tracing(settings.observability)
+    # Tracing off: no provider at all, so neither a request nor an upstream call
+    # builds a span only to throw it away (the protocollering has its own provider).
+    tracing_on = settings.observability.tracing_exporter != "none"
+    provider = setup_tracing(settings.observability) if tracing_on else None
 
     if settings.demo.registers:
         demo = settings.demo
@@ -231,7 +234,8 @@ def serve(
     try:
         app = create_app(settings, tracer_provider=provider, today=today)
     except (SettingsError, PolicyError) as exc:
-        provider.shutdown()
+        if provider is not None:
+            provider.shutdown()
         return _refused(exc.problems)
     # uvicorn's access log prints the query string, where a caller may have put
     # a BSN: it stays off; facade.observability.AccessLog logs the path only.
@@ -253,7 +257,8 @@ def serve(
             + 2,
         )
     finally:
-        provider.shutdown()
+        if provider is not None:
+            provider.shutdown()
     return 0
 
 

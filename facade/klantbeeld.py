@@ -29,7 +29,7 @@ from facade.view import (
 )
 from policies.filters import contact_allowed, klant_filtered, zaak_allowed
 from policies.plan import Plan
-from policies.projection import allowed_tree, project
+from policies.projection import project
 from policies.viewpaths import REFERENCES
 from vocabulary.identifiers import BURGERSERVICENUMMER, Subject
 from vocabulary.kinds import Contribution, ServedOutcome, SourceQuery
@@ -80,7 +80,7 @@ class KlantbeeldService:
     def _view(self, plan: Plan, outcomes: list[Outcome]) -> dict[str, Any]:
         today = self.today()
         doel = plan.doel
-        tree = allowed_tree(plan.velden)
+        tree = plan.tree
         found = _contributions(outcomes)
         view: dict[str, Any] = {}
         if "klant" in plan.sections:

@@ -11,6 +11,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
+import orjson
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
@@ -27,7 +28,6 @@ from facade.state import AppState
 from facade.validation import KlantbeeldRequest, authorize, parse_request, read_body
 from policies.access import allowed_doelen
 from policies.describe import doel_details, doel_summary
-from policies.plan import make_plan
 from policies.projection import delivered_paths
 
 log = logging.getLogger(__name__)
@@ -39,11 +39,14 @@ T = TypeVar("T")
 SELF_SERVICE_USER = "BurgerZelf"
 
 
-class ViewResponse(JSONResponse):
+class ViewResponse(Response):
     """Personal data: never cached by the caller, a proxy or a browser."""
 
+    media_type = "application/json"
+
     def __init__(self, content: Any) -> None:
-        super().__init__(content, headers={"Cache-Control": "no-store"})
+        # orjson: the largest body the façade writes, several times stdlib json's speed.
+        super().__init__(orjson.dumps(content), headers={"Cache-Control": "no-store"})
 
 
 async def klantbeeld(request: Request) -> Response:
@@ -146,7 +149,7 @@ async def _answer(
     processing: Processing,
 ) -> Response:
     doel = verzoek.doel
-    plan = make_plan(doel, state.policies.kinds, verzoek.fields)
+    plan = state.plans.plan(doel, verzoek.fields)
     # The registers see the processing span as their caller (traceparent), so
     # their own logboeken point at this record.
     with propagate_as(processing.span):

@@ -11,6 +11,7 @@ from facade.protocollering.trail import AuditTrail
 from facade.registers import Registers
 from facade.settings import Settings
 from policies.loader import PolicySet
+from policies.plan import Plans
 
 
 @dataclass
@@ -22,4 +23,5 @@ class AppState:
     service: KlantbeeldService
     trail: AuditTrail
     metrics: Metrics
+    plans: Plans
     in_flight: int = 0

@@ -11,10 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
+
+from cachetools import LRUCache
 
 from policies import viewpaths
 from policies.model import ContactFilters, Doel, KlantFilters, ZaakFilters
+from policies.projection import allowed_tree
+from policies.viewpaths import Tree
 from vocabulary.identifiers import Subject
 from vocabulary.kinds import Filters, KindRegistry, SourceQuery
 from vocabulary.paths import intersect
@@ -39,9 +44,14 @@ class Plan:
     kinds: Mapping[str, KindPlan]
     """The kinds to call, in the registry's order, with what each is asked."""
 
-    @property
+    @cached_property
     def sections(self) -> frozenset[str]:
         return frozenset(viewpaths.section_of(p) for p in self.velden)
+
+    @cached_property
+    def tree(self) -> Tree:
+        """The allow-list the view is projected through (`policies/projection.py`)."""
+        return allowed_tree(self.velden)
 
     def calls(self, soort: str) -> bool:
         return soort in self.kinds
@@ -81,6 +91,32 @@ def make_plan(doel: Doel, kinds: KindRegistry, requested: Sequence[str] | None =
             if kind.soort in asked
         },
     )
+
+
+class Plans:
+    """Each plan made once: it depends on the doel and the requested paths only.
+
+    Belongs to one PolicySet (the app's). Bounded, because the requested paths
+    are the caller's choice.
+    """
+
+    MAX_PLANS = 512
+
+    def __init__(self, kinds: KindRegistry) -> None:
+        self.kinds = kinds
+        self._plans: LRUCache[tuple[int, tuple[str, ...] | None], tuple[Doel, Plan]] = LRUCache(
+            self.MAX_PLANS
+        )
+
+    def plan(self, doel: Doel, requested: Sequence[str] | None = None) -> Plan:
+        key = (id(doel), None if requested is None else tuple(requested))
+        cached = self._plans.get(key)
+        # The doel is kept with its plan, so its id cannot be reused by another.
+        if cached is not None and cached[0] is doel:
+            return cached[1]
+        made = make_plan(doel, self.kinds, requested)
+        self._plans[key] = (doel, made)
+        return made
 
 
 def section_filters(doel: Doel) -> dict[str, Filters]:

@@ -7,7 +7,7 @@ import logging
 import time
 
 from opentelemetry import trace
-from opentelemetry.trace import SpanKind, Status, StatusCode, Tracer
+from opentelemetry.trace import Span, SpanKind, Status, StatusCode, Tracer
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -74,23 +74,30 @@ class AccessLog:
                     # The route template, never the concrete path: bounded, and no data.
                     span.update_name(f"{method} {route}")
                     span.set_attribute("http.route", route)
-                own = span.get_span_context()
-                ids = (format(own.trace_id, "032x"), format(own.span_id, "016x"))
-                trace_id, span_id = ids if own.is_valid else (seen_trace, None)
-                access_log.info(
-                    "%s %s %s",
-                    method,
-                    path,
-                    status if status is not None else "-",
-                    extra={
-                        "method": method,
-                        "path": path,
-                        "status": status,
-                        "duration_ms": round((time.perf_counter() - started) * 1000, 1),
-                        "trace_id": trace_id,
-                        "span_id": span_id,
-                    },
-                )
+                if access_log.isEnabledFor(logging.INFO):
+                    _log_line(method, path, status, started, span, seen_trace)
+
+
+def _log_line(
+    method: str, path: str, status: int | None, started: float, span: Span, seen_trace: str | None
+) -> None:
+    own = span.get_span_context()
+    ids = (format(own.trace_id, "032x"), format(own.span_id, "016x"))
+    trace_id, span_id = ids if own.is_valid else (seen_trace, None)
+    access_log.info(
+        "%s %s %s",
+        method,
+        path,
+        status if status is not None else "-",
+        extra={
+            "method": method,
+            "path": path,
+            "status": status,
+            "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+            "trace_id": trace_id,
+            "span_id": span_id,
+        },
+    )
 
 
 def _headers(scope: Scope) -> dict[str, str]:

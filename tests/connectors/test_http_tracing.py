@@ -14,6 +14,7 @@ from opentelemetry.trace import SpanKind, StatusCode, Tracer
 
 from connectors.errors import UpstreamError
 from connectors.http import Upstream
+from connectors.tracing import propagate_as
 from tests.connectors.fakes import (
     BRP,
     BSN,
@@ -208,3 +209,19 @@ async def test_a_call_abandoned_by_the_deadline_is_an_error_span(zaken, router, 
     (span,) = client_spans(exporter)
     assert span.status.status_code is StatusCode.ERROR
     assert span.attributes is not None and span.attributes["error.type"] == "cancelled"
+
+
+async def test_with_tracing_off_a_call_makes_no_span_but_still_names_its_caller(
+    router, tracer, exporter
+):
+    # The processing span (the Logboek's) is propagated whatever ordinary tracing does.
+    route = router.get(f"{ZAKEN}/zaken").mock(return_value=paginated([]))
+    async with transport_for(router) as transport:
+        untraced = zgw_upstream("open-zaak", ZAKEN, transport, tracer=None)
+        with tracer.start_as_current_span("verwerking") as processing:
+            with propagate_as(processing):
+                await untraced.get_json("/zaken", CTX, params=BSN_FILTER)
+
+    assert client_spans(exporter) == []
+    sent = route.calls.last.request.headers["traceparent"]
+    assert sent.split("-")[2] == format(processing.get_span_context().span_id, "016x")

@@ -9,7 +9,8 @@ import pytest
 from connectors.brp import fields_for
 from facade.sources import KINDS
 from policies.loader import PolicySet, load_policies
-from policies.plan import Plan, forbidden_paths, make_plan, unknown_paths
+from policies.plan import Plan, Plans, forbidden_paths, make_plan, unknown_paths
+from policies.projection import allowed_tree
 
 CONFIG = Path(__file__).resolve().parents[2] / "config"
 
@@ -101,3 +102,28 @@ def test_caller_fields_never_widen_the_doel(policies: PolicySet) -> None:
 
 def test_unknown_paths_are_recognised() -> None:
     assert unknown_paths(["klant.naam", "klant.schoenmaat", "zaken"]) == ["klant.schoenmaat"]
+
+
+def test_a_plan_is_made_once_per_doel_and_requested_paths(policies: PolicySet) -> None:
+    plans = Plans(KINDS)
+    doel = policies.doelen["kcc-algemene-vraag"]
+
+    assert plans.plan(doel) is plans.plan(doel)
+    assert plans.plan(doel, ("zaken",)) is plans.plan(doel, ("zaken",))
+    assert plans.plan(doel, ("zaken",)) is not plans.plan(doel)
+    assert plans.plan(doel, ("zaken",)) == make_plan(doel, KINDS, ("zaken",))
+
+
+def test_a_plan_is_never_shared_between_doelen(policies: PolicySet) -> None:
+    plans = Plans(KINDS)
+    kcc, belastingen = policies.doelen["kcc-algemene-vraag"], policies.doelen["belastingen"]
+
+    assert plans.plan(kcc).doel is kcc
+    assert plans.plan(belastingen).doel is belastingen
+
+
+def test_the_plans_allow_list_is_the_tree_of_its_paths(policies: PolicySet) -> None:
+    plan = make_plan(policies.doelen["kcc-algemene-vraag"], KINDS)
+
+    assert plan.tree == allowed_tree(plan.velden)
+    assert plan.tree is plan.tree
