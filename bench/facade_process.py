@@ -31,6 +31,12 @@ from pathlib import Path
 from bench.scenario import CONFIG, DEMO_KEYS, DOEL_ID, DOEL_TOML, ROOT, TOEGANG_TOML
 
 READY_TIMEOUT_SECONDS = 30
+UNSERVED_REGISTERS = {"zaaksysteem2", "zaaksysteem2-catalogi", "openklant2-klantinteracties"}
+
+
+def _register_name(block: str) -> str | None:
+    found = re.search(r'(?m)^naam = "([^"]*)"$', block)
+    return found.group(1) if found else None
 
 
 def write_config(directory: Path, upstream_url: str, max_connections: int | None = None) -> Path:
@@ -54,6 +60,12 @@ def write_config(directory: Path, upstream_url: str, max_connections: int | None
         text, count = re.subn(pattern, replacement.replace("\\", "\\\\"), text)
         if count == 0:
             raise SystemExit(f"config/demo.toml changed shape: no match for {pattern!r}")
+    # Only the registers the simulated upstreams serve and the bench doel asks:
+    # a second zaaksysteem or Klantinteracties would add calls the reference does not make.
+    blocks = text.split("[[registers]]\n")
+    text = "[[registers]]\n".join(
+        [blocks[0], *(b for b in blocks[1:] if _register_name(b) not in UNSERVED_REGISTERS)]
+    )
     if max_connections is not None:
         # Keys of a [[registers]] entry go before its [registers.auth] subtable.
         text = text.replace(

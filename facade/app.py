@@ -22,7 +22,7 @@ from facade.clock import Clock, today_in_amsterdam
 from facade.coverage import register_coverage
 from facade.klantbeeld import KlantbeeldService
 from facade.metrics import Metrics, setup_metrics
-from facade.middleware import ApiHeaders, ErrorShield
+from facade.middleware import ApiHeaders, Arrival, ErrorShield
 from facade.observability import AccessLog, install_redaction
 from facade.openapi import document as openapi_document
 from facade.openapi import openapi
@@ -132,9 +132,9 @@ def create_app(
     # NL API Design Rules: no trailing-slash redirects, a trailing slash is a 404.
     app.router.redirect_slashes = False
     app.state.facade = state
-    # AccessLog outermost: it logs the status that was actually sent.
+    # Arrival first, then AccessLog: it logs the status that was actually sent.
     request_tracer = tracer_provider.get_tracer("klantbeeld.facade") if tracer_provider else None
-    return AccessLog(ErrorShield(ApiHeaders(app)), tracer=request_tracer)
+    return Arrival(AccessLog(ErrorShield(ApiHeaders(app)), tracer=request_tracer))
 
 
 async def _problem_handler(request: Request, exc: Exception) -> Response:

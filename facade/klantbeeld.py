@@ -56,8 +56,12 @@ class KlantbeeldService:
         self.total_budget = total_budget_ms / 1000
         self.today = today
 
-    async def build(self, bsn: str, plan: Plan, ctx: CallContext) -> Result:
-        budget_end = asyncio.get_running_loop().time() + self.total_budget
+    async def build(
+        self, bsn: str, plan: Plan, ctx: CallContext, arrived: float | None = None
+    ) -> Result:
+        """`arrived` (loop time) starts the budget; by default it starts now."""
+        start = asyncio.get_running_loop().time() if arrived is None else arrived
+        budget_end = start + self.total_budget
         subject = Subject(BURGERSERVICENUMMER, bsn)
         calls = [
             Call(register, _query(plan, register, subject))

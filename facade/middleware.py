@@ -7,6 +7,7 @@ would log the full traceback (whose message may quote personal data).
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 
@@ -15,6 +16,26 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from facade.problems import API_VERSION, internal_error
 
 log = logging.getLogger(__name__)
+
+
+ARRIVAL = "klantbeeld.arrival"
+
+
+class Arrival:
+    """Stamps when a request reached the façade (loop time) in its scope, under `ARRIVAL`.
+
+    A klantbeeld's budget counts from here, not from when its handler got the
+    CPU: under overload the wait before the handler is the caller's wait too.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            # setdefault: a stamp an outer layer put there first (an earlier hop) stays.
+            scope.setdefault(ARRIVAL, asyncio.get_running_loop().time())
+        await self.app(scope, receive, send)
 
 
 class ApiHeaders:

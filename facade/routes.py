@@ -21,6 +21,7 @@ from connectors.tracing import propagate_as
 from facade.bsn import contains_bsn
 from facade.callers import Caller
 from facade.metrics import doel_label
+from facade.middleware import ARRIVAL
 from facade.problems import API_VERSION, Problem, unauthorized, unavailable
 from facade.protocollering.sink import SinkError
 from facade.protocollering.trail import Processing
@@ -127,8 +128,10 @@ async def _klantbeeld(
     )
     processing.stated(gebruiker=verzoek.gebruiker, verwerking=verzoek.verwerking)
     authorize(caller, verzoek, state.policies)
-    if state.in_flight >= state.settings.server.max_in_flight:
-        # Shed load at once: a quick 503 beats every caller's latency collapsing.
+    arrived = request.scope.get(ARRIVAL, asyncio.get_running_loop().time())
+    if state.in_flight >= state.settings.server.max_in_flight or _waited_too_long(state, arrived):
+        # Shed load at once: a quick 503 beats every caller's latency collapsing,
+        # and a klantbeeld that waited half its budget for the CPU would come late.
         raise unavailable(
             "overbelast",
             "De façade verwerkt nu te veel klantbeelden tegelijk. Probeer het zo opnieuw.",
@@ -136,7 +139,7 @@ async def _klantbeeld(
         )
     state.in_flight += 1
     try:
-        return await _answer(request, state, caller, verzoek, processing)
+        return await _answer(request, state, caller, verzoek, processing, arrived)
     finally:
         state.in_flight -= 1
 
@@ -147,13 +150,14 @@ async def _answer(
     caller: Caller,
     verzoek: KlantbeeldRequest,
     processing: Processing,
+    arrived: float,
 ) -> Response:
     doel = verzoek.doel
     plan = state.plans.plan(doel, verzoek.fields)
     # The registers see the processing span as their caller (traceparent), so
     # their own logboeken point at this record.
     with propagate_as(processing.span):
-        build = state.service.build(verzoek.bsn, plan, _call_context(caller, verzoek))
+        build = state.service.build(verzoek.bsn, plan, _call_context(caller, verzoek), arrived)
         result = await _unless_client_goes(request, build)
     processing.consulted(result.bronnen)
     missing = sorted(
@@ -175,6 +179,15 @@ async def _answer(
         "tijdstip": datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
     }
     return ViewResponse(view)
+
+
+# Of the budget, the share a klantbeeld may have waited before its handler runs.
+SHED_AFTER_WAITING = 0.5
+
+
+def _waited_too_long(state: AppState, arrived: float) -> bool:
+    waited = asyncio.get_running_loop().time() - arrived
+    return waited > SHED_AFTER_WAITING * state.settings.total_budget_ms / 1000
 
 
 async def _confirm(state: AppState, processing: Processing, http_status: int) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -15,6 +15,7 @@ import httpx
 import jwt
 from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from starlette.applications import Starlette
+from starlette.types import ASGIApp
 
 from connectors.httpx_transport import HttpxTransport
 from facade.app import create_app
@@ -159,7 +160,9 @@ async def make_facade(
     sink: MemorySink | None = None,
     tracer_provider: TracerProvider | None = None,
     today: date = DEMO_TODAY,
+    outer: Callable[[ASGIApp], ASGIApp] | None = None,
 ) -> AsyncIterator[Facade]:
+    """`outer` wraps the app as a layer in front of it would (a proxy, the server)."""
     registers = registers or demo_registers(today, brp_api_key=DEMO_BRP_API_KEY)
     calls: list[UpstreamCall] = []
     sink = sink or MemorySink()
@@ -180,6 +183,6 @@ async def make_facade(
         today=fixed(today),
     )
     async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://facade"
+        transport=httpx.ASGITransport(app=outer(app) if outer else app), base_url="http://facade"
     ) as client:
         yield Facade(client, registers, calls, sink)

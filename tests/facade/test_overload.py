@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 from dataclasses import replace
 
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from facade.middleware import ARRIVAL
 from klantbeeld_demo.registers import BSN_HOOFDPERSOON, Fault
 from tests.harness import demo_settings, make_facade
 
@@ -65,3 +69,42 @@ async def test_a_register_that_keeps_failing_is_short_circuited_by_its_breaker()
         assert entry["probleem"]["code"] == "circuit-open"
         assert not [c for c in facade.calls if c.path.startswith("/klanten")]
         assert view["zaken"]  # the other registers still answer
+
+
+def arrived_ago(seconds: float) -> Callable[[ASGIApp], ASGIApp]:
+    """A layer in front that says the request reached the façade `seconds` ago."""
+
+    def outer(app: ASGIApp) -> ASGIApp:
+        async def stamped(scope: Scope, receive: Receive, send: Send) -> None:
+            scope[ARRIVAL] = asyncio.get_running_loop().time() - seconds
+            await app(scope, receive, send)
+
+        return stamped
+
+    return outer
+
+
+async def test_a_klantbeeld_that_waited_half_its_budget_is_refused_at_once() -> None:
+    settings = replace(demo_settings(), total_budget_ms=1000)
+    async for facade in make_facade(settings, outer=arrived_ago(0.6)):
+        refused = await facade.klantbeeld(BSN_HOOFDPERSOON)
+
+        assert refused.status_code == 503
+        assert refused.json()["code"] == "overbelast"
+        assert facade.calls == []
+        (audit,) = [r for r in facade.sink.records() if r["record"] == "audit"]
+        assert audit["attributes"]["klantbeeld.uitkomst"] == "overbelast"
+
+
+async def test_the_budget_counts_from_arrival_not_from_the_handler() -> None:
+    settings = replace(demo_settings(), total_budget_ms=1000)
+    async for facade in make_facade(settings, outer=arrived_ago(0.4)):
+        facade.registers.state.latency["zaken.list"] = 0.75
+        started = time.monotonic()
+        response = await facade.klantbeeld(BSN_HOOFDPERSOON)
+        took = time.monotonic() - started
+
+        assert response.status_code == 200
+        zaken = next(b for b in response.json()["bronnen"] if b["soort"] == "zaken")
+        assert zaken["status"] == "timeout"  # 0.4 s waited + 0.75 s is past the 1 s budget
+        assert took < 0.75
