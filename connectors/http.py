@@ -74,6 +74,7 @@ class Upstream:
         self.breaker = breaker or CircuitBreaker()
         parts = urlsplit(self.base_url)
         self._origin = (parts.scheme, parts.netloc)
+        self._origin_prefix = f"{parts.scheme}://{parts.netloc}/"
 
     def url(self, path: str) -> str:
         """An absolute URL for a path under the base (`/zaken`) or an absolute URL as is."""
@@ -87,6 +88,8 @@ class Upstream:
 
     def same_server(self, url: str) -> bool:
         """Whether a URL is on this register's server (scheme, host and port)."""
+        if url.startswith(self._origin_prefix):
+            return True  # the usual case, without parsing the URL
         parts = urlsplit(url)
         return (parts.scheme, parts.netloc) == self._origin
 

@@ -16,9 +16,8 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from urllib.parse import urlsplit
 
-from opentelemetry import trace
 from opentelemetry.propagators.textmap import DefaultSetter
-from opentelemetry.trace import Span, SpanKind, Status, StatusCode, Tracer
+from opentelemetry.trace import Span, SpanContext, SpanKind, Status, StatusCode, Tracer
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 
 from connectors.errors import UpstreamError
@@ -109,13 +108,23 @@ def inject_trace_context(request: Request) -> None:
     Never `tracestate`: it would carry a caller's opaque vendor data, unvetted,
     to every register.
     """
-    carrier: dict[str, str] = {}
     span = _PROPAGATED.get()
-    context = trace.set_span_in_context(span) if span is not None else None
-    _PROPAGATOR.inject(carrier, context=context, setter=_SETTER)
+    if span is not None:
+        # The processing span is the parent of every call of the klantbeeld.
+        context = span.get_span_context()
+        if context.is_valid:
+            request.headers["traceparent"] = _traceparent(context)
+        return
+    carrier: dict[str, str] = {}
+    _PROPAGATOR.inject(carrier, setter=_SETTER)
     for name, value in carrier.items():
         if name != "tracestate":
             request.headers[name] = value
+
+
+def _traceparent(context: SpanContext) -> str:
+    # As TraceContextTextMapPropagator writes it (W3C Trace Context, version 00).
+    return f"00-{context.trace_id:032x}-{context.span_id:016x}-{context.trace_flags:02x}"
 
 
 def _error_type(exc: UpstreamError) -> str:

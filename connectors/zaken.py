@@ -179,10 +179,17 @@ class ZakenConnector:
         if not isinstance(url, str) or url not in eigen_urls:
             return None  # not about this person: no follow-up calls for it either
         expanded = raw.get("_expand")
-        zaaktype, status = await asyncio.gather(
-            self._zaaktype(raw, expanded, ctx, lookup) if with_zaaktype else _nothing(),
-            self._status(raw, expanded, ctx, lookup) if with_status else _nothing(),
+        # The status in a task of its own, the zaaktype (nearly always a Catalogi
+        # cache hit) in this one: both at once, one task per zaak and not two.
+        status_call = (
+            asyncio.ensure_future(self._status(raw, expanded, ctx, lookup)) if with_status else None
         )
+        try:
+            zaaktype = await self._zaaktype(raw, expanded, ctx, lookup) if with_zaaktype else None
+            status = await status_call if status_call is not None else None
+        finally:
+            if status_call is not None and not status_call.done():
+                status_call.cancel()
         return {
             "bron": self.upstream.naam,
             "url": url,
@@ -254,10 +261,6 @@ class ZakenConnector:
         except UpstreamError as error:
             lookup.catalogi_failed(error)
             return {}
-
-
-async def _nothing() -> None:
-    return None
 
 
 def _is_persons_rol(rol: dict[str, Any], bsn: str, generiek: str | None) -> bool:

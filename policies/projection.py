@@ -88,19 +88,23 @@ def _copy(tree: Any) -> Any:
 def delivered_paths(value: Any, prefix: str = "") -> frozenset[str]:
     """The leaf paths present in a view (lists transparent): what the audit records."""
     found: set[str] = set()
+    _collect(value, prefix, found)
+    return frozenset(found)
+
+
+def _collect(value: Any, prefix: str, found: set[str]) -> None:
     if isinstance(value, dict):
         for key, sub in value.items():
             path = f"{prefix}.{key}" if prefix else key
             if isinstance(sub, dict | list) and sub and not _is_scalar_list(sub):
-                found |= delivered_paths(sub, path)
+                _collect(sub, path, found)
             else:
                 found.add(path)
     elif isinstance(value, list):
         for item in value:
-            found |= delivered_paths(item, prefix)
+            _collect(item, prefix, found)
     elif prefix:
         found.add(prefix)
-    return frozenset(found)
 
 
 def _is_scalar_list(value: Any) -> bool:
