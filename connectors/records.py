@@ -46,7 +46,8 @@ __all__ = [
 class ZakenResult:
     """A person's zaken from one Zaken register, newest first.
 
-    `afgekapt`: a page cap cut the zaken or rollen list, so zaken may be missing.
+    `afgekapt`: a page cap cut the zaken or rollen list, or the lookup stopped
+    before its deadline with what was complete, so zaken may be missing.
     `catalogi_fout`: a Catalogi lookup failed (the first failure; an
     `UpstreamTimeout` when it was a timeout). The zaken are still there, with
     the zaaktype/status fields that needed Catalogi left None: report a

@@ -5,23 +5,35 @@ One lookup is:
   `GET /rollen?betrokkeneIdentificatie__…inpBsn=<bsn>`: the rollen prove which
   zaken are about the person, so a register that ignores the filter cannot
   pour other people's zaken into the view;
-- per zaak, as soon as it is known to be the person's: zaaktype and status.
-  They come from `_expand` when the register expanded them, otherwise from
-  follow-up calls (`GET {status}`, then statustype and zaaktype through the
-  cached `CatalogiResolver`). On real servers follow-ups with a warm Catalogi
-  cache beat `expand` (UPSTREAMS §8), hence the default.
+- per zaak, as soon as a rollen page proves it is the person's: zaaktype and
+  status. They come from `_expand` when the register expanded them, otherwise
+  from follow-up calls (`GET {status}`, then statustype and zaaktype through
+  the cached `CatalogiResolver`). On real servers follow-ups with a warm
+  Catalogi cache beat `expand` (UPSTREAMS §8), hence the default.
+
+A person with many zaken may not fit the source's deadline. The lookup stops
+`budget.STOP_MARGIN` before it: no further page is asked, the page and
+follow-up calls still running are cancelled, and the zaken that are complete
+(proven by a rol that arrived, their follow-ups done) are returned, marked
+`afgekapt`. A zaak still waiting for its rol or a follow-up is left out, not
+shown half: a missing status would read as "no status yet" and lose a merge
+(DESIGN "Merging"), and a zaak without its zaaktype fails a doel's zaaktype
+filter anyway. When nothing is complete at the stop, the source is a
+`timeout`, as an empty list would read as "no zaken".
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterable
 from contextlib import aclosing
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from connectors import budget
 from connectors.catalogi import CatalogiResolver, catalogi_resolver
 from connectors.context import CallContext
-from connectors.errors import UpstreamError, first_upstream_error
+from connectors.errors import UpstreamError, UpstreamTimeout, first_upstream_error
 from connectors.http import Upstream
 from connectors.records import (
     VERTROUWELIJKHEIDAANDUIDINGEN,
@@ -41,7 +53,6 @@ EXPAND = "zaaktype,status,status.statustype"
 
 Resolve = Literal["follow-up", "expand"]
 RawZaak = dict[str, Any]
-EigenZaken = tuple[frozenset[str], bool]  # the person's zaak URLs; whether the list was cut
 
 
 @dataclass
@@ -54,6 +65,43 @@ class _Lookup:
     def catalogi_failed(self, error: UpstreamError) -> None:
         if self.catalogi_fout is None:
             self.catalogi_fout = error
+
+
+@dataclass
+class _EigenZaken:
+    """The zaken the person's rollen prove to be theirs, growing page by page.
+
+    A zaak is the person's once a rol of theirs (with the doel's
+    `omschrijvingGeneriek`, when it names one) points at it; it is not when the
+    whole rollen list has been read without one. A rollen list cut short (page
+    cap, or the stop) proves fewer zaken, never wrong ones.
+    """
+
+    urls: set[str] = field(default_factory=set)
+    complete: bool = False
+    afgekapt: bool = False
+    _changed: asyncio.Event = field(default_factory=asyncio.Event, repr=False)
+
+    def add(self, urls: Iterable[str]) -> None:
+        self.urls.update(urls)
+        self._wake()
+
+    def end(self, *, afgekapt: bool) -> None:
+        self.complete, self.afgekapt = True, afgekapt
+        self._wake()
+
+    async def proves(self, url: str) -> bool:
+        """Whether `url` is one of the person's zaken: waits for the rollen that tell."""
+        while url not in self.urls:
+            if self.complete:
+                return False
+            await self._changed.wait()
+        return True
+
+    def _wake(self) -> None:
+        # Wake every waiter once; each then waits on the next change.
+        self._changed.set()
+        self._changed = asyncio.Event()
 
 
 class ZakenConnector:
@@ -91,17 +139,22 @@ class ZakenConnector:
         where the person has that rol; `max_vertrouwelijkheid` keeps zaken up to
         that vertrouwelijkheidaanduiding. Both are pushed down to the register
         and checked again here.
+
+        At the stop (`budget.stop_at()`) the lookup ends with the zaken that are
+        complete, `afgekapt`; with none complete it raises `UpstreamTimeout`.
         """
         if max_vertrouwelijkheid is not None and (
             max_vertrouwelijkheid not in VERTROUWELIJKHEIDAANDUIDINGEN
         ):
             raise ValueError("Onbekende vertrouwelijkheidaanduiding.")
         lookup = _Lookup()
+        eigen = _EigenZaken()
         lookups: list[asyncio.Task[Zaak | None]] = []
         afgekapt = False
+        stop = asyncio.timeout_at(budget.stop_at())
         try:
-            async with asyncio.TaskGroup() as group:
-                eigen = group.create_task(self._eigen_zaken(bsn, ctx, rol))
+            async with stop, asyncio.TaskGroup() as group:
+                group.create_task(self._eigen_zaken(bsn, ctx, rol, eigen))
                 pages = self.upstream.pages(
                     "zaken",
                     ctx,
@@ -121,12 +174,22 @@ class ZakenConnector:
                                 lookups.append(task)
         except ExceptionGroup as failures:
             raise first_upstream_error(failures) from None
-        _, rollen_afgekapt = eigen.result()
-        zaken = [zaak for task in lookups if (zaak := task.result()) is not None]
+        except TimeoutError:
+            if not stop.expired():
+                raise
+        cut = stop.expired()
+        # At the stop the task group cancelled whatever was still running (pages,
+        # rollen, follow-ups) and waited for it: the zaken whose lookup finished
+        # are complete, the rest is left out.
+        zaken = [
+            zaak for task in lookups if not task.cancelled() and (zaak := task.result()) is not None
+        ]
+        if cut and not zaken:
+            raise UpstreamTimeout()  # an empty list would say "no zaken"
         zaken.sort(key=_newest_first, reverse=True)
         return ZakenResult(
             zaken,
-            afgekapt=afgekapt or rollen_afgekapt,
+            afgekapt=afgekapt or eigen.afgekapt or cut,
             catalogi_fout=lookup.catalogi_fout,
             catalogi_geraadpleegd=lookup.catalogi_geraadpleegd,
         )
@@ -150,33 +213,38 @@ class ZakenConnector:
             params["expand"] = EXPAND
         return params
 
-    async def _eigen_zaken(self, bsn: str, ctx: CallContext, rol: str | None) -> EigenZaken:
+    async def _eigen_zaken(
+        self, bsn: str, ctx: CallContext, rol: str | None, eigen: _EigenZaken
+    ) -> None:
         params: dict[str, str | int] = {"betrokkeneIdentificatie__natuurlijkPersoon__inpBsn": bsn}
         if rol:
             params["omschrijvingGeneriek"] = rol
         if self.page_size:
             params["pageSize"] = self.page_size
-        page = await self.upstream.paginate("rollen", ctx, params=params, max_pages=self.max_pages)
-        urls = frozenset(
-            found["zaak"] for found in page.results if _is_persons_rol(found, bsn, rol)
-        )
-        return urls, page.afgekapt
+        pages = self.upstream.pages("rollen", ctx, params=params, max_pages=self.max_pages)
+        afgekapt = False
+        async with aclosing(pages):
+            async for page in pages:
+                afgekapt = afgekapt or page.afgekapt
+                # Each page proves its zaken at once: their follow-ups need not
+                # wait for the last rollen page.
+                eigen.add(
+                    found["zaak"] for found in page.results if _is_persons_rol(found, bsn, rol)
+                )
+        eigen.end(afgekapt=afgekapt)
 
     async def _zaak(
         self,
         raw: RawZaak,
-        eigen: asyncio.Task[EigenZaken],
+        eigen: _EigenZaken,
         ctx: CallContext,
         lookup: _Lookup,
         with_zaaktype: bool = True,
         with_status: bool = True,
     ) -> Zaak | None:
-        try:
-            eigen_urls, _ = await eigen
-        except UpstreamError:
-            return None  # the rollen task itself reports the failure
+        # A failing rollen list fails the task group, which cancels this wait.
         url = raw.get("url")
-        if not isinstance(url, str) or url not in eigen_urls:
+        if not isinstance(url, str) or not await eigen.proves(url):
             return None  # not about this person: no follow-up calls for it either
         expanded = raw.get("_expand")
         # The status in a task of its own, the zaaktype (nearly always a Catalogi

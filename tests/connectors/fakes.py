@@ -118,11 +118,31 @@ def assert_zgw_token(request: httpx.Request, ctx: CallContext) -> None:
     assert claims["user_representation"] == (ctx.gebruiker_weergave or ctx.gebruiker)
 
 
-def paginated(results: list[dict[str, Any]], next_url: str | None = None) -> httpx.Response:
-    return httpx.Response(
-        200,
-        json={"count": len(results), "next": next_url, "previous": None, "results": results},
-    )
+def paginated(
+    results: list[dict[str, Any]],
+    next_url: str | None = None,
+    *,
+    count: int | None = None,
+    previous_url: str | None = None,
+) -> httpx.Response:
+    """One page of a ZGW list; `count` is the whole list's (default: this page's results)."""
+    body = {
+        "count": len(results) if count is None else count,
+        "next": next_url,
+        "previous": previous_url,
+        "results": results,
+    }
+    return httpx.Response(200, json=body)
+
+
+def page_url(list_url: str, number: int, **filters: str) -> str | None:
+    """An absolute `next`/`previous` link as Open Zaak (DRF) writes it: the filters kept,
+    `page` added; the link to page 1 has no `page`, and there is none before it."""
+    if number < 1:
+        return None
+    params = {**filters, "page": str(number)} if number > 1 else filters
+    query = "&".join(f"{k}={v}" for k, v in sorted(params.items()))
+    return f"{list_url}?{query}" if query else list_url
 
 
 def fout(status: int, code: str, title: str, detail: str = "", **extra: Any) -> httpx.Response:

@@ -9,6 +9,8 @@ from typing import Any
 import httpx
 import pytest
 
+from connectors import budget
+from connectors.breaker import BreakerState, CircuitBreaker
 from connectors.catalogi import CatalogiResolver
 from connectors.errors import UpstreamError, UpstreamTimeout
 from connectors.transport import Transport
@@ -29,6 +31,7 @@ from tests.connectors.fakes import (
     context,
     fout,
     mock_router,
+    page_url,
     paginated,
     query,
     rol_json,
@@ -663,3 +666,207 @@ async def test_zaken_without_zaaktype_or_status_leave_catalogi_unconsulted(route
     result = await connector(transport).zaken(BSN, CTX, with_zaaktype=False, with_status=False)
 
     assert not result.catalogi_geraadpleegd
+
+
+# ---- Within the budget ----------------------------------------------------------
+# A lookup that does not fit its deadline stops `budget.STOP_MARGIN` before it and
+# answers with the zaken that are complete, `afgekapt`; with none, a timeout.
+
+ZAKEN_FILTER = {
+    "ordering": "-startdatum",
+    "rol__betrokkeneIdentificatie__natuurlijkPersoon__inpBsn": BSN,
+}
+ROLLEN_FILTER = {"betrokkeneIdentificatie__natuurlijkPersoon__inpBsn": BSN}
+
+
+async def as_source(call: Any, *, own: float, shared: float | None = None) -> Any:
+    """Run `call` as the fan-out runs a source: under the register's own deadline (`own`
+    seconds), cut by the shared budget (`shared` seconds) when that ends first."""
+    loop = asyncio.get_running_loop()
+    start = loop.time()
+    own_at = start + own
+    deadline = min(own_at, start + shared) if shared is not None else own_at
+    async with asyncio.timeout_at(deadline):
+        with budget.deadline_at(deadline, own=own_at):
+            return await call
+
+
+def in_pages(list_url: str, pages: list[Any], filters: dict[str, str]) -> Any:
+    """A ZGW list as the route's side effect: page n has `results` pages[n-1] (or is a
+    responder itself, e.g. `Hanging`), with the whole list's `count` and absolute links."""
+    total = sum(len(p) for p in pages if isinstance(p, list))
+
+    async def respond(request: httpx.Request) -> httpx.Response:
+        number = int(request.url.params.get("page", "1"))
+        content = pages[number - 1]
+        if not isinstance(content, list):
+            return await content(request)
+        following = page_url(list_url, number + 1, **filters) if number < len(pages) else None
+        previous = page_url(list_url, number - 1, **filters)
+        return paginated(content, following, count=total, previous_url=previous)
+
+    return respond
+
+
+async def test_a_page_too_late_for_the_deadline_leaves_the_zaken_before_it_afgekapt(
+    router, transport
+):
+    open_zaak = OpenZaak(router, [])
+    late = Hanging()
+    open_zaak.zaken.side_effect = in_pages(
+        f"{ZAKEN}/zaken", [[PARKEREN], [BEZWAAR], late], ZAKEN_FILTER
+    )
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+
+    result = await as_source(connector(transport).zaken(BSN, CTX), own=0.2)
+
+    assert [zaak["identificatie"] for zaak in result.zaken] == ["ZAAK-2024-0001", "ZAAK-2023-0042"]
+    assert result.zaken[0] == EXPECTED_PARKEREN  # complete, follow-ups and all
+    assert result.afgekapt
+    assert late.asked == late.abandoned == 1  # page 3 was asked, then cancelled
+    # Stopped at the margin before the deadline, not cut off at it.
+    assert loop.time() - started < 0.2
+    second = open_zaak.zaken.calls[1].request
+    assert str(second.url) == page_url(f"{ZAKEN}/zaken", 2, **ZAKEN_FILTER)
+    assert second.headers["Accept-Crs"] == "EPSG:4326"
+    assert_zgw_token(second, CTX)
+
+
+async def test_a_zaak_whose_status_hangs_past_the_stop_is_left_out_the_others_stay(
+    router, transport
+):
+    open_zaak = OpenZaak(router, [PARKEREN, BEZWAAR])
+    hanging = Hanging()
+    open_zaak.statussen[PARKEREN["status"]].mock(side_effect=hanging)
+
+    result = await as_source(connector(transport).zaken(BSN, CTX), own=0.15)
+
+    # Not shown without its status: "no status" would read as "just registered".
+    assert [zaak["identificatie"] for zaak in result.zaken] == ["ZAAK-2023-0042"]
+    assert result.zaken[0]["status"]["omschrijving"] == "Afgerond"
+    assert result.afgekapt
+    assert hanging.asked == hanging.abandoned == 1
+
+
+async def test_a_zaak_whose_status_is_not_asked_for_does_not_wait_for_it(router, transport):
+    open_zaak = OpenZaak(router, [PARKEREN, BEZWAAR])
+    hanging = Hanging()
+    open_zaak.statussen[PARKEREN["status"]].mock(side_effect=hanging)
+
+    result = await as_source(connector(transport).zaken(BSN, CTX, with_status=False), own=0.15)
+
+    assert len(result.zaken) == 2
+    assert not result.afgekapt
+    assert hanging.asked == 0
+
+
+async def test_a_rollen_page_too_late_proves_fewer_zaken_never_others(router, transport):
+    """The rollen prove which zaken are the person's (and, for a doel's rol, that the
+    person has that rol): a zaak whose rol did not arrive in time is left out, unasked."""
+    rollen = [rol_json(PARKEREN["url"], BSN), rol_json(BEZWAAR["url"], BSN)]
+    open_zaak = OpenZaak(router, [PARKEREN, BEZWAAR])
+    late = Hanging()
+    filters = {**ROLLEN_FILTER, "omschrijvingGeneriek": "initiator"}
+    open_zaak.rollen.side_effect = in_pages(f"{ZAKEN}/rollen", [rollen[:1], late], filters)
+
+    result = await as_source(connector(transport).zaken(BSN, CTX, rol="initiator"), own=0.15)
+
+    assert [zaak["identificatie"] for zaak in result.zaken] == ["ZAAK-2024-0001"]
+    assert result.afgekapt
+    assert late.asked == late.abandoned == 1
+    assert open_zaak.statussen[BEZWAAR["status"]].call_count == 0  # nothing asked about it
+    assert query(open_zaak.rollen.calls[0].request) == filters
+
+
+async def test_follow_ups_start_as_soon_as_a_rollen_page_proves_the_zaak(router, transport):
+    rollen = [rol_json(PARKEREN["url"], BSN), rol_json(BEZWAAR["url"], BSN)]
+    open_zaak = OpenZaak(router, [PARKEREN, BEZWAAR])
+    parkeren_status = asyncio.Event()
+    route = open_zaak.statussen[PARKEREN["status"]]
+
+    async def status(request: httpx.Request) -> httpx.Response:
+        parkeren_status.set()
+        return httpx.Response(200, json=STATUSSEN[PARKEREN["status"]])
+
+    async def second_rollen_page(request: httpx.Request) -> httpx.Response:
+        await asyncio.wait_for(parkeren_status.wait(), timeout=1)
+        return paginated(rollen[1:], count=2, previous_url=page_url(f"{ZAKEN}/rollen", 1))
+
+    route.side_effect = status
+    open_zaak.rollen.side_effect = in_pages(
+        f"{ZAKEN}/rollen", [rollen[:1], second_rollen_page], ROLLEN_FILTER
+    )
+
+    result = await connector(transport).zaken(BSN, CTX)
+
+    assert len(result.zaken) == 2
+    assert not result.afgekapt
+
+
+async def test_nothing_complete_at_the_stop_is_a_timeout_not_an_empty_list(router, transport):
+    open_zaak = OpenZaak(router, [])
+    hanging = Hanging()
+    open_zaak.zaken.mock(side_effect=hanging)
+
+    # UpstreamTimeout from the connector at its stop, not the deadline's TimeoutError.
+    with pytest.raises(UpstreamTimeout):
+        await as_source(connector(transport).zaken(BSN, CTX), own=0.1)
+
+    assert hanging.asked == hanging.abandoned == 1
+
+
+async def test_zaken_whose_follow_ups_all_hang_are_a_timeout(router, transport):
+    open_zaak = OpenZaak(router, [PARKEREN, BEZWAAR])
+    hanging = Hanging()
+    for route in open_zaak.statussen.values():
+        route.mock(side_effect=hanging)
+
+    with pytest.raises(UpstreamTimeout):
+        await as_source(connector(transport).zaken(BSN, CTX), own=0.1)
+
+    assert hanging.asked == hanging.abandoned == 2
+
+
+async def test_a_call_cut_at_the_stop_of_the_registers_own_deadline_counts_as_a_hang(
+    router, transport
+):
+    breaker = CircuitBreaker(failures=1, cooldown=60)
+    upstream = zgw_upstream("open-zaak", ZAKEN, transport, breaker=breaker)
+    open_zaak = OpenZaak(router, [PARKEREN, BEZWAAR])
+    open_zaak.statussen[PARKEREN["status"]].mock(side_effect=Hanging())
+    lookup = ZakenConnector(upstream, resolver(transport)).zaken(BSN, CTX)
+
+    result = await as_source(lookup, own=0.15)
+
+    assert result.afgekapt
+    assert breaker.state is BreakerState.OPEN
+
+
+async def test_a_call_cut_at_the_stop_of_the_shared_budget_is_only_abandoned(router, transport):
+    breaker = CircuitBreaker(failures=1, cooldown=60)
+    upstream = zgw_upstream("open-zaak", ZAKEN, transport, breaker=breaker)
+    open_zaak = OpenZaak(router, [PARKEREN, BEZWAAR])
+    open_zaak.statussen[PARKEREN["status"]].mock(side_effect=Hanging())
+    lookup = ZakenConnector(upstream, resolver(transport)).zaken(BSN, CTX)
+
+    result = await as_source(lookup, own=5, shared=0.15)
+
+    assert result.afgekapt
+    assert breaker.state is BreakerState.CLOSED
+
+
+async def test_a_failing_page_still_fails_the_source_before_the_stop(router, transport):
+    open_zaak = OpenZaak(router, [])
+
+    async def server_error(request: httpx.Request) -> httpx.Response:
+        return fout(500, "error", "Er is een serverfout opgetreden.")
+
+    open_zaak.zaken.side_effect = in_pages(
+        f"{ZAKEN}/zaken", [[PARKEREN], server_error], ZAKEN_FILTER
+    )
+
+    with pytest.raises(UpstreamError) as caught:
+        await as_source(connector(transport).zaken(BSN, CTX), own=1)
+
+    assert caught.value.upstream_status == 500
