@@ -43,6 +43,8 @@ DEMO_REGISTERS_ENV = "KLANTBEELD_WORKER_DEMO_REGISTERS"
 # service instead of starting the same refused worker again and again.
 STARTUP_FAILURE = 3
 
+log = logging.getLogger(__name__)
+
 
 def setup_logs(settings: Settings) -> None:
     """The service's log lines (JSON or text, redacted), in every process that serves."""
@@ -125,6 +127,13 @@ def create_worker_app() -> ASGIApp:
     except (SettingsError, PolicyError) as exc:
         provider.shutdown()
         _refuse(exc.problems)
+    except Exception:
+        # Anything else would end this worker with exit code 1, and uvicorn's supervisor
+        # would start the same failing worker again, without end. With STARTUP_FAILURE
+        # it stops the service, as one process would stop with a traceback.
+        log.exception("worker %d could not build the app", os.getpid())
+        provider.shutdown()
+        sys.exit(STARTUP_FAILURE)
     return TracingShutdown(app, provider)
 
 

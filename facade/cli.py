@@ -18,17 +18,19 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import signal
 import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
 import jwt
 import uvicorn
 
-from facade.asgi import APP, TODAY_ENV, demo_clock, setup_logs, worker_environment
+from facade.asgi import APP, STARTUP_FAILURE, TODAY_ENV, demo_clock, setup_logs, worker_environment
 from facade.clock import Clock, today_in_amsterdam
 from facade.coverage import register_coverage
 from facade.demokeys import signing_key
@@ -286,8 +288,38 @@ def _serve_workers(settings: Settings, host: str | None, port: int | None, today
         print(f"demo registers on {base_url}", file=sys.stderr)
     os.environ.pop(TODAY_ENV, None)  # set again below if the demo's today is pinned
     os.environ.update(worker_environment(settings, today, base_url))
-    uvicorn.run(APP, factory=True, workers=workers, **_uvicorn_options(settings, host, port))
+    with _signals_seen() as seen:
+        uvicorn.run(APP, factory=True, workers=workers, **_uvicorn_options(settings, host, port))
+    # uvicorn returns alike after SIGTERM and when a worker failed to start (its
+    # supervisor then stops the service); only the second is a failure.
+    if seen is not None and not seen & {signal.SIGTERM, signal.SIGINT}:
+        print("a worker could not start (see above): the service stopped", file=sys.stderr)
+        return STARTUP_FAILURE
     return 0
+
+
+@contextmanager
+def _signals_seen() -> Iterator[set[int] | None]:
+    """The signals this process received meanwhile (None: not knowable off the main thread).
+
+    uvicorn's supervisor installs its own handlers; Python writes every handled signal's
+    number to the wake-up fd as well, which the supervisor leaves alone."""
+    if threading.current_thread() is not threading.main_thread():
+        yield None
+        return
+    read, write = os.pipe()
+    os.set_blocking(read, False)
+    os.set_blocking(write, False)
+    previous = signal.set_wakeup_fd(write, warn_on_full_buffer=False)
+    seen: set[int] = set()
+    try:
+        yield seen
+    finally:
+        signal.set_wakeup_fd(previous)
+        with suppress(BlockingIOError):  # nothing written: no signal
+            seen.update(os.read(read, 4096))
+        os.close(read)
+        os.close(write)
 
 
 def _shared_sink_problem(settings: Settings) -> str | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import http.client
 import os
+import signal
 import sys
 import time
 from pathlib import Path
@@ -18,10 +19,12 @@ import httpx
 import pytest
 from starlette.types import Message, Receive, Scope, Send
 
-from facade import cli
+import facade.app
+from facade import asgi, cli
 from facade.asgi import (
     CONFIG_ENV,
     DEMO_REGISTERS_ENV,
+    STARTUP_FAILURE,
     TODAY_ENV,
     WORKER_COUNT_ENV,
     TracingShutdown,
@@ -238,7 +241,13 @@ def test_one_worker_runs_the_app_in_process_and_several_by_import_string_same_op
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     runs: list[tuple[object, dict[str, object]]] = []
-    monkeypatch.setattr(cli.uvicorn, "run", lambda app, **options: runs.append((app, options)))
+
+    def run(app: object, **options: object) -> None:
+        runs.append((app, options))
+        if options.get("workers"):
+            sigterm()  # as the platform stops the service; uvicorn's supervisor then returns
+
+    monkeypatch.setattr(cli.uvicorn, "run", run)
     monkeypatch.setattr(cli, "start_demo_registers", lambda *args: "http://127.0.0.1:9999")
     monkeypatch.setattr(os, "environ", dict(os.environ))
     monkeypatch.setattr(cli, "setup_logs", lambda settings: None)  # pytest's logging stays
@@ -266,3 +275,44 @@ def test_each_worker_pushes_its_metrics_as_an_instance_of_its_own() -> None:
         assert str(attributes["service.instance.id"]).endswith(f"-{os.getpid()}")
     finally:
         provider.shutdown(timeout_millis=100)
+
+
+def sigterm() -> None:
+    """A SIGTERM to this process, handled as uvicorn's supervisor handles it (no exit)."""
+    previous = signal.signal(signal.SIGTERM, lambda *args: None)
+    try:
+        signal.raise_signal(signal.SIGTERM)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def test_workers_that_stop_without_a_signal_failed_to_start_and_say_so(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # uvicorn's supervisor returns when a worker exits with its STARTUP_FAILURE.
+    monkeypatch.setattr(cli.uvicorn, "run", lambda app, **options: None)
+    monkeypatch.setattr(cli, "start_demo_registers", lambda *args: "http://127.0.0.1:9999")
+    monkeypatch.setattr(os, "environ", dict(os.environ))
+    monkeypatch.setattr(cli, "setup_logs", lambda settings: None)
+    settings = load_settings(CONFIG / "demo.toml", env={})
+
+    assert cli.serve(settings, workers=2) == STARTUP_FAILURE
+    assert "a worker could not start" in capsys.readouterr().err
+
+
+def test_a_worker_that_cannot_build_the_app_exits_as_a_startup_failure(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    settings = load_settings(CONFIG / "demo.toml", env={}).with_workers(2)
+    env = worker_environment(settings, today_in_amsterdam, "http://127.0.0.1:9999")
+    monkeypatch.setattr(os, "environ", {**os.environ, **env})
+    monkeypatch.setattr(asgi, "setup_logs", lambda settings: None)
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("kapot")
+
+    monkeypatch.setattr(facade.app, "create_app", broken)
+    with pytest.raises(SystemExit) as exited:
+        asgi.create_worker_app()
+    # Not 1: uvicorn's supervisor would start the same failing worker again, without end.
+    assert exited.value.code == STARTUP_FAILURE
