@@ -251,7 +251,6 @@ def _serve_workers(settings: Settings, host: str | None, port: int | None, today
     registers if asked (once, for every worker) and supervises: it serves no request."""
     from facade.app import check_startup
 
-    setup_logs(settings)  # this process's own lines: uvicorn's supervisor, the demo registers
     workers = settings.server.workers
     problems = [
         f"{settings.source_file}: {key}: {reason}"
@@ -272,6 +271,7 @@ def _serve_workers(settings: Settings, host: str | None, port: int | None, today
         problems.extend(exc.problems)
     if problems:
         return _refused(problems)
+    setup_logs(settings)  # this process's own lines: uvicorn's supervisor, the demo registers
     if settings.observability.metrics_exporter == "prometheus":
         log.warning(
             "observability.metrics_exporter: 'prometheus' answers each scrape of /metrics "
