@@ -53,13 +53,9 @@ def create_app(
     """The façade. `tracer_provider` is the operators' tracing (none: no-op)."""
     # Before anything can log: no query string (with its BSN) in any log line.
     install_redaction()
-    policies = policies or load_policies(settings.doelen_dir, settings.toegang_file, kinds)
-    coverage = register_coverage(settings.registers, policies)
-    if coverage.errors:
-        raise SettingsError(coverage.errors)
-    for warning in coverage.warnings:
+    policies, warnings = check_startup(settings, policies, kinds)
+    for warning in warnings:
         log.warning("configuration: %s", warning)
-    openapi_document()  # now: a stale facade/openapi_static.yaml refuses start-up
     connector_tracer = tracer_provider.get_tracer(TRACER_NAME) if tracer_provider else None
     registers = build_registers(settings, transport_factory, connector_tracer, kinds)
     trail = trail or build_trail(settings)
@@ -135,6 +131,21 @@ def create_app(
     # Arrival first, then AccessLog: it logs the status that was actually sent.
     request_tracer = tracer_provider.get_tracer("klantbeeld.facade") if tracer_provider else None
     return Arrival(AccessLog(ErrorShield(ApiHeaders(app)), tracer=request_tracer))
+
+
+def check_startup(
+    settings: Settings, policies: PolicySet | None = None, kinds: KindRegistry = KINDS
+) -> tuple[PolicySet, list[str]]:
+    """What create_app refuses before it builds anything (raises), and its warnings.
+
+    `klantbeeld serve --workers` runs it once in the parent, so that a refusal is
+    reported once, before any worker starts."""
+    policies = policies or load_policies(settings.doelen_dir, settings.toegang_file, kinds)
+    coverage = register_coverage(settings.registers, policies)
+    if coverage.errors:
+        raise SettingsError(coverage.errors)
+    openapi_document()  # now: a stale facade/openapi_static.yaml refuses start-up
+    return policies, list(coverage.warnings)
 
 
 async def _problem_handler(request: Request, exc: Exception) -> Response:

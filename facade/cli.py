@@ -1,6 +1,6 @@
 """`klantbeeld`: run the façade, check its configuration, make a demo token.
 
-    klantbeeld [--config FILE] serve [--host H] [--port P] [--today JJJJ-MM-DD]
+    klantbeeld [--config FILE] serve [--host H] [--port P] [--workers N] [--today JJJJ-MM-DD]
     klantbeeld [--config FILE] check-config
     klantbeeld demo-token [--scope S] [--rol R] [--bsn BSN] [--sub SUB]
     klantbeeld doelen-review [--output FILE]
@@ -9,7 +9,8 @@
 The configuration file defaults to $KLANTBEELD_CONFIG, else config/demo.toml;
 `--config` may also follow the command (`klantbeeld check-config --config FILE`).
 `--today` (or $KLANTBEELD_TODAY) pins the demo's calendar; a productie
-configuration refuses it.
+configuration refuses it. `--workers N` (or `[server] workers`) runs N worker
+processes on one port, one per core (facade/asgi.py).
 """
 
 from __future__ import annotations
@@ -17,25 +18,30 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import signal
 import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import Any
 
 import jwt
 import uvicorn
 
-from facade.clock import Clock, fixed, parse_today, today_in_amsterdam
+from facade.asgi import APP, STARTUP_FAILURE, TODAY_ENV, demo_clock, setup_logs, worker_environment
+from facade.clock import Clock, today_in_amsterdam
 from facade.coverage import register_coverage
 from facade.demokeys import signing_key
 from facade.settings import Settings, SettingsError, load_settings
+from facade.settings.schema import MAX_WORKERS, worker_problems
 from facade.sources import KINDS
 from policies.describe import review_document
 from policies.loader import PolicyError, load_policies
 
 DEFAULT_CONFIG = "config/demo.toml"
-TODAY_ENV = "KLANTBEELD_TODAY"
+log = logging.getLogger("facade.cli")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -55,6 +61,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     serve_cmd.add_argument("--host", help="listen address (overrides server.host)")
     serve_cmd.add_argument("--port", type=int, help="listen port (overrides server.port)")
+    serve_cmd.add_argument(
+        "--workers",
+        type=int,
+        help=f"worker processes, 1..{MAX_WORKERS}, one per core (overrides server.workers)",
+    )
     serve_cmd.add_argument(
         "--today",
         default=os.environ.get(TODAY_ENV),
@@ -112,21 +123,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(document, end="")
         return 0
     try:
-        clock = _demo_clock(settings, args.today)
+        clock = demo_clock(settings, args.today)
     except ValueError as exc:
         return _refused([str(exc)])
-    return serve(settings, host=args.host, port=args.port, today=clock)
-
-
-def _demo_clock(settings: Settings, today: str | None) -> Clock:
-    if not today:
-        return today_in_amsterdam
-    if settings.mode != "demo":
-        raise ValueError(
-            f"--today / ${TODAY_ENV}: only a demo configuration takes a pinned today; "
-            f"{settings.source_file} is mode {settings.mode!r}"
-        )
-    return fixed(parse_today(today, f"--today / ${TODAY_ENV}"))
+    if args.workers is not None and not 1 <= args.workers <= MAX_WORKERS:
+        return _refused([f"--workers: must be between 1 and {MAX_WORKERS}, not {args.workers}"])
+    return serve(settings, host=args.host, port=args.port, today=clock, workers=args.workers)
 
 
 def _refused(problems: Sequence[str]) -> int:
@@ -210,19 +212,19 @@ def serve(
     host: str | None = None,
     port: int | None = None,
     today: Clock = today_in_amsterdam,
+    workers: int | None = None,
 ) -> int:
-    from facade.app import create_app
-    from facade.observability import setup_logging, setup_tracing
+    """Run the façade until SIGTERM; `workers` (default server.workers) processes."""
+    if workers is not None and workers != settings.server.workers:
+        settings = settings.with_workers(workers)
+    if settings.server.workers > 1:
+        return _serve_workers(settings, host, port, today)
 
-    setup_logging(settings.observability)
-    # httpx logs every request URL at INFO; redaction strips the query (and its
-    # BSN), and operators rarely want a line per upstream call anyway.
-    for name in ("httpx", "httpcore"):
-        logging.getLogger(name).setLevel(logging.WARNING)
-    # Tracing off: no provider at all, so neither a request nor an upstream call
-    # builds a span only to throw it away (the protocollering has its own provider).
-    tracing_on = settings.observability.tracing_exporter != "none"
-    provider = setup_tracing(settings.observability) if tracing_on else None
+    from facade.app import create_app
+    from facade.observability import tracing_provider
+
+    setup_logs(settings)
+    provider = tracing_provider(settings.observability)
 
     if settings.demo.registers:
         demo = settings.demo
@@ -237,29 +239,123 @@ def serve(
         if provider is not None:
             provider.shutdown()
         return _refused(exc.problems)
-    # uvicorn's access log prints the query string, where a caller may have put
-    # a BSN: it stays off; facade.observability.AccessLog logs the path only.
-    # log_config=None: uvicorn's own handlers would bypass the JSON log format.
     try:
-        uvicorn.run(
-            app,
-            host=host or settings.server.host,
-            port=port or settings.server.port,
-            access_log=False,
-            log_config=None,
-            proxy_headers=True,
-            # SIGTERM: stop accepting, let every admitted klantbeeld finish
-            # (its registers' budget and its audit write), then exit.
-            timeout_graceful_shutdown=(
-                settings.total_budget_ms + settings.protocollering.deadline_ms
-            )
-            / 1000
-            + 2,
-        )
+        uvicorn.run(app, **_uvicorn_options(settings, host, port))
     finally:
         if provider is not None:
             provider.shutdown()
     return 0
+
+
+def _serve_workers(settings: Settings, host: str | None, port: int | None, today: Clock) -> int:
+    """N workers on one socket, by uvicorn's supervisor; each builds the app itself
+    (facade/asgi.py). This process checks the configuration once, runs the demo
+    registers if asked (once, for every worker) and supervises: it serves no request."""
+    from facade.app import check_startup
+
+    workers = settings.server.workers
+    problems = [
+        f"{settings.source_file}: {key}: {reason}"
+        for key, reason in worker_problems(
+            settings.mode, workers, settings.observability.metrics_exporter
+        )
+    ]
+    lock = _shared_sink_problem(settings)
+    if lock:
+        problems.append(
+            f"{settings.source_file}: protocollering.sink: with {workers} workers every "
+            f"record is written under a lock, so that no two workers' records mix, but {lock}; "
+            "run one worker, or use sink 'otlp' or 'verwerkingenlogging'"
+        )
+    try:
+        check_startup(settings)
+    except (SettingsError, PolicyError) as exc:
+        problems.extend(exc.problems)
+    if problems:
+        return _refused(problems)
+    setup_logs(settings)  # this process's own lines: uvicorn's supervisor, the demo registers
+    if settings.observability.metrics_exporter == "prometheus":
+        log.warning(
+            "observability.metrics_exporter: 'prometheus' answers each scrape of /metrics "
+            "from one of the %d workers (refused in productie; use 'otlp')",
+            workers,
+        )
+
+    base_url = None
+    if settings.demo.registers:
+        demo = settings.demo
+        base_url = start_demo_registers(
+            demo.registers_host, demo.registers_port, demo.latency, today
+        )
+        print(f"demo registers on {base_url}", file=sys.stderr)
+    os.environ.pop(TODAY_ENV, None)  # set again below if the demo's today is pinned
+    os.environ.update(worker_environment(settings, today, base_url))
+    with _signals_seen() as seen:
+        uvicorn.run(APP, factory=True, workers=workers, **_uvicorn_options(settings, host, port))
+    # uvicorn returns alike after SIGTERM and when a worker failed to start (its
+    # supervisor then stops the service); only the second is a failure.
+    if seen is not None and not seen & {signal.SIGTERM, signal.SIGINT}:
+        print("a worker could not start (see above): the service stopped", file=sys.stderr)
+        return STARTUP_FAILURE
+    return 0
+
+
+@contextmanager
+def _signals_seen() -> Iterator[set[int] | None]:
+    """The signals this process received meanwhile (None: not knowable off the main thread).
+
+    uvicorn's supervisor installs its own handlers; Python writes every handled signal's
+    number to the wake-up fd as well, which the supervisor leaves alone."""
+    if threading.current_thread() is not threading.main_thread():
+        yield None
+        return
+    read, write = os.pipe()
+    os.set_blocking(read, False)
+    os.set_blocking(write, False)
+    previous = signal.set_wakeup_fd(write, warn_on_full_buffer=False)
+    seen: set[int] = set()
+    try:
+        yield seen
+    finally:
+        signal.set_wakeup_fd(previous)
+        with suppress(BlockingIOError):  # nothing written: no signal
+            seen.update(os.read(read, 4096))
+        os.close(read)
+        os.close(write)
+
+
+def _shared_sink_problem(settings: Settings) -> str | None:
+    """Why the file or standard output several workers share cannot be locked, if so."""
+    from facade.protocollering.lines import FileSink, StdoutSink
+
+    config = settings.protocollering
+    if config.sink == "file" and config.file is not None:
+        return FileSink(config.file, shared=True).lock_problem()
+    if config.sink == "stdout":
+        return StdoutSink(shared=True).lock_problem()
+    return None
+
+
+def _uvicorn_options(settings: Settings, host: str | None, port: int | None) -> dict[str, Any]:
+    """The same for one process and for several workers."""
+    return {
+        "host": host or settings.server.host,
+        "port": port or settings.server.port,
+        # uvicorn's access log prints the query string, where a caller may have put
+        # a BSN: it stays off; facade.observability.AccessLog logs the path only.
+        "access_log": False,
+        # log_config=None: uvicorn's own handlers would bypass the JSON log format.
+        "log_config": None,
+        "proxy_headers": True,
+        # SIGTERM: stop accepting, let every admitted klantbeeld finish (its
+        # registers' budget and its audit write), then exit. With several workers
+        # the supervisor passes SIGTERM on, and each worker does the same.
+        "timeout_graceful_shutdown": (
+            settings.total_budget_ms + settings.protocollering.deadline_ms
+        )
+        / 1000
+        + 2,
+    }
 
 
 def start_demo_registers(

@@ -7,6 +7,8 @@ request that could hold personal data (an unknown doel is `onbekend`).
 
 from __future__ import annotations
 
+import os
+import socket
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
@@ -86,6 +88,7 @@ def setup_metrics(
         return None, None
     reader: MetricReader
     registry = None
+    resource: dict[str, str] = {"service.name": service_name}
     if exporter == "prometheus":
         from opentelemetry.exporter.prometheus import PrometheusMetricReader
         from prometheus_client import CollectorRegistry
@@ -96,9 +99,10 @@ def setup_metrics(
         from opentelemetry.exporter.otlp.proto.http.metric_exporter import OTLPMetricExporter
 
         reader = PeriodicExportingMetricReader(OTLPMetricExporter(endpoint=endpoint))
-    provider = MeterProvider(
-        metric_readers=[reader], resource=Resource.create({"service.name": service_name})
-    )
+        # Every process pushes its own cumulative series: without an instance of its
+        # own, two workers (or replicas) would write one series in turns.
+        resource["service.instance.id"] = f"{socket.gethostname()}-{os.getpid()}"
+    provider = MeterProvider(metric_readers=[reader], resource=Resource.create(resource))
     return provider, registry
 
 

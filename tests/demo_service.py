@@ -8,7 +8,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,8 +47,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def demo_service(tmp_path: Path, demo_extra: str = "") -> Iterator[DemoService]:
-    """config/ as shipped, with free ports (and `demo_extra` lines under [demo])."""
+def demo_service(
+    tmp_path: Path, demo_extra: str = "", serve_args: Sequence[str] = ()
+) -> Iterator[DemoService]:
+    """config/ as shipped, with free ports (and `demo_extra` lines under [demo]);
+    `serve_args` go to `klantbeeld serve`."""
     config = tmp_path / "config"
     shutil.copytree(ROOT / "config", config)
     demo = config / "demo.toml"
@@ -58,7 +61,10 @@ def demo_service(tmp_path: Path, demo_extra: str = "") -> Iterator[DemoService]:
     demo.write_text(text, encoding="utf-8")
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "facade.cli", "--config", str(demo), "serve", "--port", str(port)],
+        [
+            *(sys.executable, "-m", "facade.cli", "--config", str(demo)),
+            *("serve", "--port", str(port), *serve_args),
+        ],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

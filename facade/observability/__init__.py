@@ -22,7 +22,7 @@ from facade.observability.settings import (
     TRACER_NAME,
     ObservabilitySettings,
 )
-from facade.observability.tracing import setup_tracing
+from facade.observability.tracing import setup_tracing, tracing_provider
 
 __all__ = [
     "ACCESS_LOGGER",
@@ -40,4 +40,5 @@ __all__ = [
     "redact_text",
     "setup_logging",
     "setup_tracing",
+    "tracing_provider",
 ]

@@ -16,6 +16,15 @@ from opentelemetry.sdk.trace.sampling import ParentBased, TraceIdRatioBased
 from facade.observability.settings import ObservabilitySettings
 
 
+def tracing_provider(settings: ObservabilitySettings) -> TracerProvider | None:
+    """The provider `serve` hands the app; none at all when ordinary tracing is off,
+    so neither a request nor an upstream call builds a span only to drop it (the
+    protocollering has its own provider, always on)."""
+    if settings.tracing_exporter == "none":
+        return None
+    return setup_tracing(settings)
+
+
 def setup_tracing(settings: ObservabilitySettings) -> TracerProvider:
     """The ordinary, sampled tracing provider. Not made global: the caller passes it on."""
     resource = Resource.create(

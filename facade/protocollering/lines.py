@@ -3,11 +3,27 @@
 Writes are group-committed: requests that arrive while a write is in progress
 share the next one, so under load many records cost one fsync, and a slow disk
 slows requests down instead of losing records.
+
+Several worker processes (`klantbeeld serve --workers N`) write to one file or
+one standard output. Nothing in the kernel keeps their records whole: PIPE_BUF
+(4096 bytes on Linux) makes a write atomic on a pipe only, and an audit record
+alone is up to ~5 KB, a batch many of them; on a file, O_APPEND places each
+write() at the end, but one batch may take several write() calls (a short write
+when the disk is nearly full, or a signal), and NFS does not append atomically
+at all. Between two of those calls another worker's record could land, and a
+logboek with a line cut in two is a logboek the privacy officer (FG) cannot
+trust. So a `shared` sink takes an exclusive POSIX lock (fcntl.lockf, whole
+file; it also locks a pipe, across processes) for each batch: a batch is then
+contiguous whatever the kernel does with its write() calls, in one logboek in
+one place, as with one worker. One worker (`shared` False) takes no lock, as
+before. An output that cannot be locked refuses start-up (`lock_problem`), and a
+lock that fails later fails the write: no answer without a whole record.
 """
 
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import os
 import sys
 from collections.abc import Sequence
@@ -77,27 +93,76 @@ class _GroupCommitSink:
         return True
 
 
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+
+
+def _lock(fd: int) -> None:
+    """Exclusive, whole file (start 0, to the end and beyond), waiting for other workers."""
+    fcntl.lockf(fd, fcntl.LOCK_EX, 0, 0, os.SEEK_SET)
+
+
+def _unlock(fd: int) -> None:
+    fcntl.lockf(fd, fcntl.LOCK_UN, 0, 0, os.SEEK_SET)
+
+
 class FileSink(_GroupCommitSink):
-    """Appends to a file; confirmed means written and fsync'ed."""
+    """Appends to a file; confirmed means written and fsync'ed.
+
+    `shared`: other processes append to the same file (several workers); each
+    batch is written under a lock (see the module's docstring).
+    """
 
     name = "file"
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, shared: bool = False) -> None:
         super().__init__()
         self.path = path
+        self.shared = shared
 
     def _persist(self, data: bytes) -> None:
-        # Opened per batch: a rotated or removed file is recreated, not written into the void.
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        fd = self._open()
         try:
-            view = memoryview(data)
-            while view:
-                written = os.write(fd, view)
-                view = view[written:]
+            if self.shared:
+                _lock(fd)
+                try:
+                    _write_all(fd, data)
+                finally:
+                    # Before the fsync: the batch is whole in the file once written;
+                    # the fsync (which may take long) need not hold the other workers.
+                    _unlock(fd)
+            else:
+                _write_all(fd, data)
             os.fsync(fd)
         finally:
             os.close(fd)
+
+    def _open(self) -> int:
+        # Opened per batch: a rotated or removed file is recreated, not written into the void.
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        return os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+
+    def lock_problem(self) -> str | None:
+        """Why the file cannot be locked (NFS without a lock service, say), or None.
+
+        Creates nothing: a file not there yet is first locked by its first write
+        (which fails, and answers 503, if it cannot be); a file that cannot be opened
+        is /readyz's business, as with one worker."""
+        try:
+            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND)
+        except OSError:
+            return None
+        try:
+            _lock(fd)
+            _unlock(fd)
+        except OSError as exc:
+            return f"{self.path} cannot be locked ({exc.strerror})"
+        finally:
+            os.close(fd)
+        return None
 
     def _can_write(self) -> bool:
         if self.path.exists():
@@ -114,15 +179,42 @@ class StdoutSink(_GroupCommitSink):
 
     name = "stdout"
 
-    def __init__(self, stream: object = None) -> None:
+    def __init__(self, stream: object = None, *, shared: bool = False) -> None:
         super().__init__()
         self._stream = stream
+        # Other processes (several workers) write to the same standard output:
+        # each batch under a lock on it (see the module's docstring).
+        self.shared = shared
 
     def _persist(self, data: bytes) -> None:
         stream = self._stream or sys.stdout
+        if not self.shared:
+            self._emit(stream, data)
+            return
+        fd = stream.fileno()  # type: ignore[attr-defined]
+        _lock(fd)
+        try:
+            self._emit(stream, data)  # flushed: every byte reached the fd under the lock
+        finally:
+            _unlock(fd)
+
+    @staticmethod
+    def _emit(stream: object, data: bytes) -> None:
         buffer = getattr(stream, "buffer", None)
         if buffer is not None:
             buffer.write(data)
         else:
             stream.write(data.decode())  # type: ignore[attr-defined]
         stream.flush()  # type: ignore[attr-defined]
+
+    def lock_problem(self) -> str | None:
+        """Why standard output cannot be locked, or None."""
+        stream = self._stream or sys.stdout
+        try:
+            fd = stream.fileno()  # type: ignore[attr-defined]
+            _lock(fd)
+            _unlock(fd)
+        except (OSError, AttributeError, ValueError) as exc:
+            reason = getattr(exc, "strerror", None) or str(exc)
+            return f"standard output cannot be locked ({reason})"
+        return None

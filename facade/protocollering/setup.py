@@ -19,8 +19,10 @@ SERVICE_NAME = "klantbeeld-facade"
 
 def build_sink(settings: Settings) -> AuditSink:
     config = settings.protocollering
+    # Several workers write to one file or one standard output: each batch under a lock.
+    shared = settings.server.workers > 1
     if config.sink == "stdout":
-        return StdoutSink()
+        return StdoutSink(shared=shared)
     if config.sink == "otlp":
         assert config.otlp_endpoint
         return OtlpSink(config.otlp_endpoint, httpx.AsyncClient(timeout=config.deadline_ms / 1000))
@@ -36,7 +38,7 @@ def build_sink(settings: Settings) -> AuditSink:
             **extra,
         )
     assert config.file is not None
-    return FileSink(config.file)
+    return FileSink(config.file, shared=shared)
 
 
 def build_pseudonymizer(settings: Settings) -> Pseudonymizer:

@@ -51,6 +51,7 @@ from facade.settings.values import (
 from vocabulary.kinds import KindRegistry
 
 MODES = ("demo", "productie")
+MAX_WORKERS = 64
 
 
 @dataclass(frozen=True)
@@ -208,6 +209,7 @@ class ServerTable(Table):
     port: Annotated[int, between(1, 65535)] = 8080
     max_body_bytes: Positive = 8192
     max_in_flight: Positive = 64
+    workers: Annotated[int, between(1, MAX_WORKERS)] = 1
     cors_origins: Annotated[
         list[Origin], with_reason("must be a list of origins like https://kcc.example.nl")
     ] = Field(default_factory=list)
@@ -634,6 +636,26 @@ class ObservabilityTable(Table):
         return ObservabilitySettings(**self.model_dump())
 
 
+# --- several workers ------------------------------------------------------------------
+
+
+def worker_problems(mode: str, workers: int, metrics_exporter: str) -> list[tuple[str, str]]:
+    """What `workers` processes cannot do with these settings, as (key, reason); also
+    checked by `klantbeeld serve` for `--workers`, which overrides server.workers."""
+    if workers > 1 and metrics_exporter == "prometheus" and mode == "productie":
+        # Every scrape reaches one worker at random: its own counters, which would
+        # jump back and forth between the workers' values. (The demo only warns.)
+        return [
+            (
+                "observability.metrics_exporter",
+                f"'prometheus' answers each scrape from one of the {workers} workers, whose "
+                "counters then jump between workers; with server.workers (or --workers) > 1 "
+                "use 'otlp' (each worker pushes its own series) or 'none'",
+            )
+        ]
+    return []
+
+
 # --- the file -------------------------------------------------------------------------
 
 
@@ -649,6 +671,23 @@ class SettingsFile(Table):
     )
     protocollering: ProtocolleringTable = _table()
     observability: ObservabilityTable = _table()
+
+    # A validator of the later key, not rules(): a wrong register does not hide it.
+    @field_validator("observability")
+    @classmethod
+    def _one_worker_per_scrape(
+        cls, value: ObservabilityTable, info: ValidationInfo
+    ) -> ObservabilityTable:
+        if not _valid(info, "server"):
+            return value
+        found = worker_problems(
+            _load(info).mode, info.data["server"].workers, value.metrics_exporter
+        )
+        if found:
+            # Keys inside this table: messages.py names them observability.<key>.
+            problems = [(key.removeprefix("observability."), reason) for key, reason in found]
+            raise PydanticCustomError("rules", "{problems}", {"problems": problems})
+        return value
 
     def build(self, load: Load) -> Settings:
         doelen_dir, toegang_file = self.policies.files(load)

@@ -91,6 +91,8 @@ class ServerSettings:
     port: int = 8080
     max_body_bytes: int = 8192
     max_in_flight: int = 64
+    # Worker processes (`klantbeeld serve --workers` overrides): one per core.
+    workers: int = 1
     # Browser origins that may call the API (CORS); empty: none.
     cors_origins: tuple[str, ...] = ()
 
@@ -154,6 +156,10 @@ class Settings:
             for r in self.registers
         )
         return _replace(self, registers=registers)
+
+    def with_workers(self, workers: int) -> Settings:
+        """The same settings for `workers` processes (`klantbeeld serve --workers`)."""
+        return _replace(self, server=_replace(self.server, workers=workers))
 
     def registers_of(self, soort: str) -> tuple[RegisterSettings, ...]:
         return tuple(r for r in self.registers if r.soort == soort)

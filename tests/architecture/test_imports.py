@@ -122,7 +122,7 @@ def test_serving_the_facade_loads_no_simulated_register() -> None:
     import sys
 
     probe = (
-        "import sys, facade.app, facade.cli, facade.settings\n"
+        "import sys, facade.app, facade.asgi, facade.cli, facade.settings\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] == 'klantbeeld_demo'))"
     )
     loaded = subprocess.run(

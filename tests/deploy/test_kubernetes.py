@@ -17,6 +17,7 @@ import pytest
 import yaml
 
 from facade.settings import SettingsError, load_settings
+from facade.settings.schema import worker_problems
 from facade.sources import KINDS
 from policies.loader import load_policies
 
@@ -182,6 +183,27 @@ def test_resources_are_requested_and_limited() -> None:
     for kind in ("cpu", "memory"):
         request, limit = resources["requests"][kind], resources["limits"][kind]
         assert 0 < quantity(request) <= quantity(limit), kind
+
+
+def workers_in_args() -> int:
+    args = CONTAINER.get("args", [])
+    return int(args[args.index("--workers") + 1]) if "--workers" in args else 1
+
+
+def test_one_worker_per_core_requested_and_limited() -> None:
+    cpu = CONTAINER["resources"]["requests"]["cpu"], CONTAINER["resources"]["limits"]["cpu"]
+    assert quantity(cpu[0]) == quantity(cpu[1]) == workers_in_args()
+
+
+def test_the_configuration_takes_the_containers_workers(tmp_path: Path) -> None:
+    config = write_mounted_config(tmp_path)
+    settings = load_settings(config, env=dummy_env()).with_workers(workers_in_args())
+    # What `klantbeeld serve --workers` checks beyond the file (a Prometheus scrape
+    # would reach one worker only).
+    assert (
+        worker_problems(settings.mode, workers_in_args(), settings.observability.metrics_exporter)
+        == []
+    )
 
 
 def test_the_grace_period_outlasts_the_services_own_graceful_shutdown() -> None:

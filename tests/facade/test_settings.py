@@ -93,6 +93,55 @@ def test_a_number_outside_its_range_is_refused_with_the_range(
     assert any(message in p for p in problems), problems
 
 
+@pytest.mark.parametrize("workers", [0, 65])
+def test_server_workers_outside_one_to_sixty_four_is_refused_by_name(
+    tmp_path: Path, workers: int
+) -> None:
+    text = demo_text().replace("port = 8080", f"port = 8080\nworkers = {workers}", 1)
+    problems = refusal(tmp_path, text)
+    assert any(f"server.workers: must be between 1 and 64, not {workers}" in p for p in problems)
+
+
+def test_server_workers_of_the_wrong_type_is_refused_by_name(tmp_path: Path) -> None:
+    problems = refusal(tmp_path, demo_text().replace("port = 8080", 'port = 8080\nworkers = "4"'))
+    assert any("server.workers: must be a whole number, not '4'" in p for p in problems)
+
+
+def test_one_worker_unless_the_file_says_more(tmp_path: Path) -> None:
+    assert load_settings(CONFIG / "demo.toml", env={}).server.workers == 1
+    path = tmp_path / "config" / "demo.toml"
+    path.parent.mkdir()
+    path.write_text(demo_text().replace("port = 8080", "port = 8080\nworkers = 4"), "utf-8")
+    assert load_settings(path, env={}).server.workers == 4
+
+
+PRODUCTIE_ENV = {
+    "KLANTBEELD_BRP_API_KEY": "k",
+    "KLANTBEELD_OPENZAAK_SECRET": "s",
+    "KLANTBEELD_OPENKLANT_SECRET": "s",
+    "KLANTBEELD_PSEUDONYM_KEY": "p" * 32,
+}
+
+
+def test_productie_refuses_prometheus_scraping_of_several_workers(tmp_path: Path) -> None:
+    text = (CONFIG / "productie.example.toml").read_text(encoding="utf-8")
+    text = text.replace("workers = 1 ", "workers = 2 ")
+    problems = refusal(tmp_path, text, env=PRODUCTIE_ENV)
+    assert [p.split(": ", 1)[1] for p in problems] == [
+        "observability.metrics_exporter: 'prometheus' answers each scrape from one of the 2 "
+        "workers, whose counters then jump between workers; with server.workers (or "
+        "--workers) > 1 use 'otlp' (each worker pushes its own series) or 'none'"
+    ]
+    pushed = text.replace(
+        "tracing_sample_ratio = 0.1",
+        'tracing_sample_ratio = 0.1\nmetrics_exporter = "otlp"\n'
+        'metrics_endpoint = "https://otel-collector.voorbeeldgemeente.nl:4318/v1/metrics"',
+    )
+    path = tmp_path / "pushed.toml"
+    path.write_text(pushed, encoding="utf-8")
+    assert load_settings(path, env=PRODUCTIE_ENV).server.workers == 2
+
+
 def test_a_missing_secret_environment_variable_is_named(tmp_path: Path) -> None:
     text = demo_text().replace('key = "demo-brp-sleutel"', 'key_env = "BRP_SLEUTEL"')
     problems = refusal(tmp_path, text)

@@ -6,10 +6,11 @@ from typing import Any
 
 import pytest
 from opentelemetry import trace
+from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
-from facade.observability import ObservabilitySettings, setup_tracing
+from facade.observability import ObservabilitySettings, setup_tracing, tracing_provider
 from facade.observability import tracing as observability_tracing
 
 
@@ -96,3 +97,15 @@ def test_settings_name_what_is_wrong():
         "tracing_endpoint: required when tracing_exporter is 'otlp'",
         "tracing_sample_ratio: must be a number from 0 to 1",
     ]
+
+
+def test_with_tracing_off_serve_gets_no_provider_at_all():
+    # No provider: no request or upstream call builds a span only to drop it.
+    assert tracing_provider(ObservabilitySettings(tracing_exporter="none")) is None
+
+
+def test_with_tracing_on_serve_gets_the_sampled_provider():
+    provider = tracing_provider(ObservabilitySettings(tracing_exporter="console"))
+
+    assert isinstance(provider, TracerProvider)
+    provider.shutdown()

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import errno
+import fcntl
 import io
 import json
 import os
+import subprocess
+import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -26,6 +31,7 @@ from facade.protocollering.pseudonym import Pseudonymizer, PseudonymKey
 from facade.protocollering.sink import AUDIT_SPAN, PROCESSING_SPAN, SinkError
 
 ENDPOINT = "https://collector.example/v1/traces"
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def batch() -> list[ReadableSpan]:
@@ -97,6 +103,131 @@ async def test_the_stdout_sink_writes_the_same_lines() -> None:
         "audit",
     ]
     await sink.aclose()
+
+
+# --- several workers, one file or one standard output -----------------------------------
+
+# One worker process: writes its batches through a sink of the kind given, with every
+# write() cut short (at most 512 bytes, then the other processes get the CPU), as a
+# nearly full disk or a full pipe can do. Each line says who wrote it, in which batch.
+WRITER = """
+import json, os, sys
+from pathlib import Path
+from facade.protocollering.lines import FileSink, StdoutSink
+
+kind, target, worker, shared = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4] == "1"
+real_write = os.write
+
+def short_write(fd, data):
+    written = real_write(fd, bytes(data[:512]))
+    os.sched_yield()
+    return written
+
+os.write = short_write
+
+class ShortStdout:
+    def fileno(self):
+        return 1
+    def flush(self):
+        pass
+    @property
+    def buffer(self):
+        return self
+    def write(self, data):
+        view = memoryview(data)
+        while view:
+            view = view[short_write(1, view):]
+
+if kind == "file":
+    sink = FileSink(Path(target), shared=shared)
+else:
+    sink = StdoutSink(ShortStdout(), shared=shared)
+for batch in range(20):
+    lines = [
+        json.dumps({"worker": worker, "batch": batch, "line": n, "pad": "x" * 5000}) + "\\n"
+        for n in range(3)
+    ]
+    sink._persist("".join(lines).encode())
+"""
+
+
+def run_writers(
+    kind: str, target: str, shared: bool, **popen: Any
+) -> list[subprocess.Popen[bytes]]:
+    return [
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, kind, target, str(worker), "1" if shared else "0"],
+            cwd=ROOT,
+            **popen,
+        )
+        for worker in range(4)
+    ]
+
+
+def assert_whole_and_contiguous(text: str) -> None:
+    records = [json.loads(line) for line in text.splitlines()]  # a mixed line fails here
+    assert len(records) == 4 * 20 * 3
+    # Each batch's lines follow each other: no other worker's record between them.
+    for first in range(0, len(records), 3):
+        batch = records[first : first + 3]
+        assert [r["line"] for r in batch] == [0, 1, 2]
+        assert len({(r["worker"], r["batch"]) for r in batch}) == 1
+
+
+def test_workers_appending_to_one_file_never_mix_their_records(tmp_path: Path) -> None:
+    path = tmp_path / "protocollering.jsonl"
+    for writer in run_writers("file", str(path), shared=True):
+        assert writer.wait(timeout=30) == 0
+    assert_whole_and_contiguous(path.read_text(encoding="utf-8"))
+
+
+def test_workers_writing_to_one_standard_output_never_mix_their_records() -> None:
+    read, write = os.pipe()
+    writers = run_writers("stdout", "-", shared=True, stdout=write)
+    os.close(write)
+    with os.fdopen(read, "rb") as pipe:
+        output = pipe.read()
+    for writer in writers:
+        assert writer.wait(timeout=30) == 0
+    assert_whole_and_contiguous(output.decode())
+
+
+def test_one_worker_takes_no_lock(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_locks(*args: object) -> None:
+        raise AssertionError("a lock was taken")
+
+    monkeypatch.setattr(fcntl, "lockf", no_locks)
+    FileSink(tmp_path / "p.jsonl")._persist(b"{}\n")
+    StdoutSink(io.StringIO())._persist(b"{}\n")
+    assert (tmp_path / "p.jsonl").read_bytes() == b"{}\n"
+
+
+async def test_a_shared_sink_whose_lock_fails_confirms_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_lock_service(*args: object) -> None:
+        raise OSError(errno.ENOLCK, os.strerror(errno.ENOLCK))
+
+    monkeypatch.setattr(fcntl, "lockf", no_lock_service)
+    sink = FileSink(tmp_path / "p.jsonl", shared=True)
+    with pytest.raises(SinkError, match="could not write"):
+        await sink.write(batch())
+    assert await sink.ready() is False
+    await sink.aclose()
+
+
+def test_checking_the_lock_creates_no_file(tmp_path: Path) -> None:
+    path = tmp_path / "log" / "p.jsonl"
+    assert FileSink(path, shared=True).lock_problem() is None
+    assert not path.parent.exists()
+    path.parent.mkdir()
+    path.write_bytes(b"")
+    assert FileSink(path, shared=True).lock_problem() is None
+
+
+def test_an_output_that_cannot_be_locked_says_why() -> None:
+    problem = StdoutSink(io.StringIO(), shared=True).lock_problem()
+    assert problem is not None and problem.startswith("standard output cannot be locked")
 
 
 def otlp_sink() -> OtlpSink:
