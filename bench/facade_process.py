@@ -9,6 +9,9 @@ The façade is started with its own command line, `python -m facade.cli
 --config … serve --port …` (uvicorn, one worker), and is ready when /readyz
 answers 200.
 
+BENCH_FACADE_CHECKOUT=/path/to/checkout runs that checkout's façade (with its
+own .venv) instead: a before/after comparison on the same everything else.
+
 Profiling: BENCH_FACADE_CPROFILE=/path/out.prof runs the façade under cProfile
 (written when the façade stops); BENCH_FACADE_PYSPY=/path/out.svg or .txt
 records it with py-spy (if installed). The benchmark starts one façade per
@@ -41,7 +44,10 @@ def _register_name(block: str) -> str | None:
 
 def write_config(directory: Path, upstream_url: str, max_connections: int | None = None) -> Path:
     """A copy of config/demo.toml pointed at the upstream process; returns its path."""
-    text = (CONFIG / "demo.toml").read_text(encoding="utf-8")
+    # The façade's own configuration: that of BENCH_FACADE_CHECKOUT when it is set.
+    checkout = os.environ.get("BENCH_FACADE_CHECKOUT")
+    config = Path(checkout) / "config" if checkout else CONFIG
+    text = (config / "demo.toml").read_text(encoding="utf-8")
     substitutions = [
         (r"(?m)^registers = true$", "registers = false"),
         (r"\{demo_registers\}", upstream_url),
@@ -58,7 +64,8 @@ def write_config(directory: Path, upstream_url: str, max_connections: int | None
     ]
     for pattern, replacement in substitutions:
         text, count = re.subn(pattern, replacement.replace("\\", "\\\\"), text)
-        if count == 0:
+        # `keys` (the demo key directory) is younger than some checkouts compared against.
+        if count == 0 and not pattern.startswith("(?m)^keys"):
             raise SystemExit(f"config/demo.toml changed shape: no match for {pattern!r}")
     # Only the registers the simulated upstreams serve and the bench doel asks:
     # a second zaaksysteem or Klantinteracties would add calls the reference does not make.
@@ -115,7 +122,11 @@ class FacadeProcess:
 
     def start(self) -> FacadeProcess:
         FacadeProcess.started += 1
-        command = [sys.executable]
+        # BENCH_FACADE_CHECKOUT: the façade of another checkout (its own .venv), e.g.
+        # an earlier commit, on the same upstreams, driver and reference.
+        checkout = os.environ.get("BENCH_FACADE_CHECKOUT")
+        root = Path(checkout) if checkout else ROOT
+        command = [str(root / ".venv" / "bin" / "python") if checkout else sys.executable]
         profile_out = _numbered(os.environ.get("BENCH_FACADE_CPROFILE"))
         if profile_out:
             command += ["-m", "cProfile", "-o", profile_out]
@@ -125,7 +136,7 @@ class FacadeProcess:
         with self.log.open("wb") as log:
             self.process = subprocess.Popen(
                 command,
-                cwd=ROOT,
+                cwd=root,
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=subprocess.STDOUT,
