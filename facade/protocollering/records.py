@@ -7,10 +7,10 @@ Field names follow the Logboek Dataverwerkingen interface (`trace_id`,
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
 from opentelemetry.sdk.trace import ReadableSpan
 
 from facade.protocollering.sink import AUDIT_SPAN
@@ -34,7 +34,8 @@ def span_record(span: ReadableSpan) -> dict[str, Any]:
 
 
 def json_line(span: ReadableSpan) -> bytes:
-    return json.dumps(span_record(span), ensure_ascii=False, sort_keys=True).encode() + b"\n"
+    # One line, keys sorted, UTF-8 as written (no \u escapes), no spaces between tokens.
+    return orjson.dumps(span_record(span), option=orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE)
 
 
 def _time(nanos: int | None) -> str | None:
