@@ -1,6 +1,6 @@
 """Where a klantbeeld's CPU goes: a py-spy profile (raw, collapsed stacks) by layer.
 
-    python -m bench.where bench/profiles/after-zero-25-c16.txt [--cpu-ms 6.1]
+    python -m bench.where bench/profiles/after-zero-25-c16.txt.gz [--cpu-ms 13.6]
 
 Each sample is given to the layer of the innermost frame that belongs to one
 (so JSON decoding inside an upstream call counts as JSON, aiohttp inside it as
@@ -12,6 +12,7 @@ shares are also shown as milliseconds per klantbeeld. Idle worker threads
 from __future__ import annotations
 
 import argparse
+import gzip
 import re
 from collections import Counter
 from pathlib import Path
@@ -55,7 +56,8 @@ def layer_of(frames: list[str]) -> str:
 def shares(path: Path) -> tuple[Counter[str], int]:
     counts: Counter[str] = Counter()
     total = 0
-    for line in path.read_text().splitlines():
+    text = gzip.decompress(path.read_bytes()).decode() if path.suffix == ".gz" else path.read_text()
+    for line in text.splitlines():
         stack, _, number = line.rpartition(" ")
         frames = stack.split(";")
         if not number.isdigit() or IDLE.search(frames[-1]):

@@ -28,3 +28,37 @@ def test_the_bench_configuration_loads_and_plans_its_brp_fields(tmp_path: Path) 
     fields = brp_fields(tmp_path)
 
     assert {"burgerservicenummer", "naam", "geboorte"} <= set(fields)
+
+
+def test_the_bench_configuration_names_only_the_registers_the_bench_serves(
+    tmp_path: Path,
+) -> None:
+    from bench.facade_process import UNSERVED_REGISTERS, write_config
+    from facade.settings import load_settings
+
+    settings = load_settings(write_config(tmp_path, "http://127.0.0.1:9"), env={})
+
+    names = {r.naam for r in settings.registers}
+    assert names and not names & UNSERVED_REGISTERS
+
+
+def test_a_profile_is_split_by_the_innermost_layer(tmp_path: Path) -> None:
+    import gzip
+
+    from bench.where import shares
+
+    stacks = (
+        "run (asyncio/runners.py:1);klantbeeld (facade/routes.py:9);"
+        "decode (connectors/decoding.py:3) 3\n"
+        "run (asyncio/runners.py:1);_send_once (connectors/http.py:5);"
+        "_request (aiohttp/client.py:7) 5\n"
+        "run (threading.py:1);_worker (concurrent/futures/thread.py:81) 40\n"
+    )
+    profile = tmp_path / "p.txt.gz"
+    profile.write_bytes(gzip.compress(stacks.encode()))
+
+    counts, total = shares(profile)
+
+    assert total == 8  # the idle audit thread is no CPU
+    assert counts["JSON (answers in, view out)"] == 3
+    assert counts["upstream calls (connectors, aiohttp)"] == 5
