@@ -105,8 +105,11 @@ class AiohttpTransport(ClosingTransport):
         except TimeoutError:
             raise TransportError(timed_out=True) from None
         declared = response.headers.get("content-length")
+        # The declared length is what arrives on the wire: for a compressed answer
+        # that is not what it becomes, so only an uncompressed one is read in one go.
+        plain = response.headers.get("content-encoding", "identity").lower() == "identity"
         try:
-            if declared and declared.isdigit() and int(declared) <= max_bytes:
+            if plain and declared and declared.isdigit() and int(declared) <= max_bytes:
                 # The usual answer: its length declared and within the cap, read in
                 # one go (aiohttp reads no byte past the declared length).
                 body = await response.read()

@@ -333,6 +333,19 @@ async def test_a_chunked_answer_over_the_cap_is_too_big(make_transport):
     assert result[2] == "te-groot"
 
 
+async def test_a_small_gzipped_answer_that_unpacks_past_the_cap_is_too_big(make_transport):
+    # Content-Length counts the wire bytes: the cap is on what the answer becomes.
+    packed = gzip.compress(b'{"x": "' + b"a" * 10_000 + b'"}')
+    answer = json_answer(200, packed, ("Content-Encoding", "gzip"))
+    assert len(packed) < 100
+
+    result, _ = await exchange(
+        make_transport, answer, lambda u: outcome(u.get_json("zaken", CTX)), max_response_bytes=1000
+    )
+
+    assert result[2] == "te-groot"
+
+
 # ---- A register that misbehaves on the socket ---------------------------------------
 
 
