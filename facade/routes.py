@@ -22,6 +22,7 @@ from facade.bsn import contains_bsn
 from facade.callers import Caller
 from facade.metrics import doel_label
 from facade.middleware import ARRIVAL
+from facade.observability.access_log import TRACE_ID
 from facade.problems import API_VERSION, Problem, unauthorized, unavailable
 from facade.protocollering.sink import SinkError
 from facade.protocollering.trail import Processing
@@ -63,6 +64,7 @@ async def klantbeeld(request: Request) -> Response:
         client_id=_never_a_bsn(caller.client_id, state),
     )
     processing = state.trail.start(_without_tracestate(request.headers), client_id=caller.client_id)
+    request.scope[TRACE_ID] = processing.trace_id
     processing.caller(client_id=caller.client_id, subject=caller.subject, issuer=caller.issuer)
     started = time.perf_counter()
     outcome, status = "interne-fout", 500

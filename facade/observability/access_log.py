@@ -15,6 +15,9 @@ from facade.observability.redaction import redact_text
 from facade.observability.settings import ACCESS_LOGGER, TRACER_NAME
 
 _PROPAGATOR = TraceContextTextMapPropagator()
+# Where a route names the trace its processing record is in (the klantbeeld sets it):
+# with ordinary tracing off and no inbound traceparent, the line still names it.
+TRACE_ID = "klantbeeld.trace_id"
 access_log = logging.getLogger(ACCESS_LOGGER)
 
 
@@ -75,6 +78,7 @@ class AccessLog:
                     span.update_name(f"{method} {route}")
                     span.set_attribute("http.route", route)
                 if access_log.isEnabledFor(logging.INFO):
+                    seen_trace = seen_trace or scope.get(TRACE_ID)
                     _log_line(method, path, status, started, span, seen_trace)
 
 

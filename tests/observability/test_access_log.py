@@ -120,3 +120,14 @@ async def test_an_escaping_exception_is_logged_as_a_500_and_raised(access):
 
     (record,) = access_records(access)
     assert record.status == 500
+
+
+async def test_with_tracing_off_a_klantbeelds_line_names_the_trace_of_its_record(access):
+    from klantbeeld_demo.registers import BSN_HOOFDPERSOON
+    from tests.harness import demo_settings, make_facade
+
+    async for facade in make_facade(demo_settings()):  # no tracer provider, no traceparent
+        view = (await facade.klantbeeld(BSN_HOOFDPERSOON)).json()
+
+    (record,) = [r for r in access_records(access) if r.path == "/api/v1/klantbeeld"]
+    assert record.trace_id == view["verwerking"]["traceId"]
