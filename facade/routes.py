@@ -6,12 +6,14 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 import orjson
+from opentelemetry import trace
+from opentelemetry.trace import Span
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
@@ -69,7 +71,8 @@ async def klantbeeld(request: Request) -> Response:
     started = time.perf_counter()
     outcome, status = "interne-fout", 500
     try:
-        response = await _recorded(request, state, caller, processing)
+        with _logged_under(processing.span):
+            response = await _recorded(request, state, caller, processing)
         outcome, status = "ok", response.status_code
         return response
     except Problem as problem:
@@ -215,6 +218,18 @@ async def _confirm(state: AppState, processing: Processing, http_status: int) ->
     state.metrics.audit_duration.record(
         (time.perf_counter() - started) * 1000, {"sink": sink, "resultaat": "bevestigd"}
     )
+
+
+@contextlib.contextmanager
+def _logged_under(span: Span) -> Iterator[None]:
+    """With ordinary tracing off, the processing span is the current one, so the log
+    lines of this klantbeeld carry the trace id its record has. (With tracing on the
+    request's span is current, and the processing span is its child: the same trace.)"""
+    if trace.get_current_span().get_span_context().is_valid:
+        yield
+        return
+    with trace.use_span(span, record_exception=False, set_status_on_exception=False):
+        yield
 
 
 class ClientGone(Exception):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 
 import httpx
@@ -131,3 +132,37 @@ async def test_with_tracing_off_a_klantbeelds_line_names_the_trace_of_its_record
 
     (record,) = [r for r in access_records(access) if r.path == "/api/v1/klantbeeld"]
     assert record.trace_id == view["verwerking"]["traceId"]
+
+
+async def test_with_tracing_off_a_log_line_of_a_klantbeeld_names_the_trace_of_its_record():
+    from facade.observability.logs import JsonFormatter
+    from facade.protocollering.sink import SinkError
+    from klantbeeld_demo.registers import BSN_HOOFDPERSOON
+    from tests.harness import MemorySink, demo_settings, make_facade
+
+    lines: list[str] = []
+
+    class Formatting(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            lines.append(self.format(record))  # formatted as it is written: in the request
+
+    handler = Formatting(level=logging.ERROR)
+    handler.setFormatter(JsonFormatter())
+    logging.getLogger("facade").addHandler(handler)
+    asked: list[str] = []
+
+    class Refusing(MemorySink):
+        async def write(self, spans) -> None:  # type: ignore[no-untyped-def]
+            asked.extend(f"{s.get_span_context().trace_id:032x}" for s in spans)
+            raise SinkError("schijf vol")
+
+    sink = Refusing()
+    try:
+        async for facade in make_facade(demo_settings(), sink=sink):
+            refused = await facade.klantbeeld(BSN_HOOFDPERSOON)
+    finally:
+        logging.getLogger("facade").removeHandler(handler)
+
+    assert refused.status_code == 503
+    (line,) = [json.loads(x) for x in lines if "protocollering" in x]
+    assert asked and set(asked) == {line["trace_id"]}
