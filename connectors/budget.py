@@ -16,6 +16,7 @@ from contextvars import ContextVar
 
 _DEADLINE: ContextVar[float | None] = ContextVar("klantbeeld_source_deadline", default=None)
 _OWN: ContextVar[float | None] = ContextVar("klantbeeld_register_deadline", default=None)
+_BEGAN: ContextVar[float | None] = ContextVar("klantbeeld_source_began", default=None)
 
 # A connector that can answer with part of a list (zaken) stops this long before
 # its source's deadline (seconds): the calls still running are cancelled and it
@@ -31,6 +32,11 @@ STOP_MARGIN = 0.02
 # A timer fires at its time or just after; a hair of slack for float rounding.
 _SLACK = 0.0005
 
+# A call cut at the register's own deadline is a hang (for its breaker) only when
+# it had at least this share of the register's time: a page or follow-up asked
+# shortly before the stop of a busy lookup says nothing about the register.
+HANG_SHARE = 0.5
+
 
 @contextmanager
 def deadline_at(when: float, own: float | None = None) -> Iterator[None]:
@@ -40,27 +46,30 @@ def deadline_at(when: float, own: float | None = None) -> Iterator[None]:
     cut by the request's shared budget.
     """
     token, own_token = _DEADLINE.set(when), _OWN.set(own)
+    began_token = _BEGAN.set(asyncio.get_running_loop().time())
     try:
         yield
     finally:
         _DEADLINE.reset(token)
         _OWN.reset(own_token)
+        _BEGAN.reset(began_token)
 
 
-def own_deadline_passed() -> bool:
-    """Whether the register's own deadline has expired (not just the shared budget).
+def hung(call_started: float) -> bool:
+    """Whether a call cancelled now, started at `call_started` (loop time), was a hang.
 
-    When the register's own deadline is the one that binds, its stop (STOP_MARGIN
-    earlier) counts as that deadline: a call a connector cancels at its stop had
-    all but the last few ms of the register's time and did not answer, which is
-    a hang, not a call given up for another reason.
+    Only at the register's own deadline (not a cut by the shared budget or the
+    client), and only for a call that had at least HANG_SHARE of the register's
+    time. When the own deadline binds, the connector's stop (STOP_MARGIN earlier)
+    counts as that deadline.
     """
-    own = _OWN.get()
-    if own is None:
+    own, began = _OWN.get(), _BEGAN.get()
+    if own is None or began is None:
         return False
     deadline = _DEADLINE.get()
     limit = own - STOP_MARGIN if deadline is not None and own <= deadline else own
-    return asyncio.get_running_loop().time() >= limit - _SLACK
+    now = asyncio.get_running_loop().time()
+    return now >= limit - _SLACK and now - call_started >= HANG_SHARE * (own - began)
 
 
 def remaining() -> float | None:

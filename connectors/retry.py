@@ -3,7 +3,9 @@
 A retry is for a failure that may pass (no connection, 502/503/504, 429) and
 only when the budget left holds the wait plus another attempt as long as the
 failed one. Only the expiry of the register's own deadline counts against the
-breaker as a hang; a cut by the shared budget or by the client is "abandoned".
+breaker as a hang, and only for a call that had at least half the register's
+time (`budget.hung`); a cut by the shared budget or by the client, or of a call
+asked just before the deadline, is "abandoned".
 """
 
 from __future__ import annotations
@@ -43,8 +45,8 @@ async def call_with_retry(
             await asyncio.sleep(wait)
             continue
         except asyncio.CancelledError:
-            if budget.own_deadline_passed():
-                breaker.record(UpstreamTimeout())  # the register's own deadline: a hang
+            if budget.hung(started):
+                breaker.record(UpstreamTimeout())  # the register's own time ran out on it
             else:
                 breaker.abandoned()  # cut by the shared budget or the client
             raise

@@ -843,6 +843,27 @@ async def test_a_call_cut_at_the_stop_of_the_registers_own_deadline_counts_as_a_
     assert breaker.state is BreakerState.OPEN
 
 
+async def test_a_busy_healthy_register_cut_at_its_stop_keeps_its_breaker_closed(router, transport):
+    # Every page answers in 30 ms; the one asked just before the stop is cancelled
+    # there. It had a sliver of the register's time: no sign of a hang.
+    breaker = CircuitBreaker(failures=1, cooldown=60)
+    upstream = zgw_upstream("open-zaak", ZAKEN, transport, breaker=breaker)
+    open_zaak = OpenZaak(router, [])
+    respond = in_pages(f"{ZAKEN}/zaken", [[PARKEREN], [BEZWAAR]] * 20, ZAKEN_FILTER)
+
+    async def slow_page(request: httpx.Request) -> httpx.Response:
+        await asyncio.sleep(0.03)
+        return await respond(request)
+
+    open_zaak.zaken.side_effect = slow_page
+    lookup = ZakenConnector(upstream, resolver(transport)).zaken(BSN, CTX)
+
+    result = await as_source(lookup, own=0.25)
+
+    assert result.afgekapt and len(result.zaken) >= 3
+    assert breaker.state is BreakerState.CLOSED
+
+
 async def test_a_call_cut_at_the_stop_of_the_shared_budget_is_only_abandoned(router, transport):
     breaker = CircuitBreaker(failures=1, cooldown=60)
     upstream = zgw_upstream("open-zaak", ZAKEN, transport, breaker=breaker)
