@@ -7,8 +7,10 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 
+import pytest
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from facade.callers import CallerAuthenticator
 from facade.middleware import ARRIVAL
 from klantbeeld_demo.registers import BSN_HOOFDPERSOON, Fault
 from tests.harness import demo_settings, make_facade
@@ -108,3 +110,22 @@ async def test_the_budget_counts_from_arrival_not_from_the_handler() -> None:
         zaken = next(b for b in response.json()["bronnen"] if b["soort"] == "zaken")
         assert zaken["status"] == "timeout"  # 0.4 s waited + 0.75 s is past the 1 s budget
         assert took < 0.75
+
+
+async def test_a_slow_token_check_on_an_idle_facade_is_not_taken_for_overload(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The identity provider's JWKS answering slowly is the request's own work,
+    # not a wait for the CPU: the klantbeeld is served, not refused as `overbelast`.
+    real = CallerAuthenticator._verify
+
+    async def slow_verify(self: CallerAuthenticator, token: str) -> object:
+        await asyncio.sleep(0.6)
+        return await real(self, token)
+
+    monkeypatch.setattr(CallerAuthenticator, "_verify", slow_verify)
+    settings = replace(demo_settings(), total_budget_ms=1000)
+    async for facade in make_facade(settings):
+        response = await facade.klantbeeld(BSN_HOOFDPERSOON)
+
+        assert response.status_code == 200
