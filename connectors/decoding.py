@@ -27,7 +27,8 @@ def decode(status: int, headers: Mapping[str, str], raw: bytes) -> Any:
     if content_type in JSON_TYPES:
         try:
             # orjson: strict JSON (no NaN, valid UTF-8), and several times stdlib's speed.
-            body = orjson.loads(raw)
+            # A UTF-8 byte order mark (some .NET registers write one) is no JSON error.
+            body = orjson.loads(raw.removeprefix(b"\xef\xbb\xbf"))
         except ValueError:
             body = None
             if 200 <= status < 300:

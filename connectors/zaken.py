@@ -257,7 +257,9 @@ class ZakenConnector:
             status = await status_call if status_call is not None else None
         finally:
             if status_call is not None and not status_call.done():
+                # Cancelled with this zaak, and waited for: nothing of it outlives the lookup.
                 status_call.cancel()
+                await asyncio.gather(status_call, return_exceptions=True)
         return {
             "bron": self.upstream.naam,
             "url": url,

@@ -92,6 +92,10 @@ class CallerAuthenticator:
         if cached is not None and cached[0] > self._clock():
             return cached[1]
         caller, expires = await self._verify(token)
+        if self.settings.jwks_url is not None:
+            # A key the identity provider withdraws stops its tokens within one JWKS
+            # refresh, as without the cache.
+            expires = min(expires, self._clock() + self.JWKS_TTL_SECONDS)
         self._verified[key] = (expires, caller)
         return caller
 

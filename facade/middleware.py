@@ -26,6 +26,8 @@ class Arrival:
 
     A klantbeeld's budget counts from here, not from when its handler got the
     CPU: under overload the wait before the handler is the caller's wait too.
+    (What came before this layer ran — the kernel's accept queue, the loop
+    reaching uvicorn's parser — is not seen by any ASGI app.)
     """
 
     def __init__(self, app: ASGIApp) -> None:
@@ -33,7 +35,8 @@ class Arrival:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
-            # setdefault: a stamp an outer layer put there first (an earlier hop) stays.
+            # setdefault: a stamp already there (put by a layer in front on this same
+            # loop, as the tests do) stays; a client cannot set scope keys.
             scope.setdefault(ARRIVAL, asyncio.get_running_loop().time())
         await self.app(scope, receive, send)
 

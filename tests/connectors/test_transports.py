@@ -427,3 +427,11 @@ async def test_a_server_that_stalls_mid_answer_is_a_timeout(make_transport):
         error = await failure(make_transport, base, timeout=0.3)
 
     assert isinstance(error, UpstreamTimeout)
+
+
+async def test_an_answer_with_a_utf8_byte_order_mark_is_read(make_transport):
+    answer = json_answer(200, b'\xef\xbb\xbf{"count": 0, "naam": "Ren\xc3\xa9e"}')
+
+    result, _ = await exchange(make_transport, answer, lambda u: u.get_json("zaken", CTX))
+
+    assert result == {"count": 0, "naam": "Renée"}

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
+import httpx
 import jwt
 import pytest
+import respx
+from cryptography.hazmat.primitives.asymmetric import ec
 
 from facade.callers import CallerAuthenticator
 from facade.problems import Problem
@@ -99,3 +103,30 @@ def test_a_key_file_that_is_not_a_public_key_refuses_start_up(tmp_path: Path) ->
         CallerAuthenticator(settings(public_key_file=str(bad)))
 
     assert refused.value.problems[0].startswith("caller_auth.public_key_file: ")
+
+
+@respx.mock
+async def test_a_token_checked_against_a_jwks_is_checked_again_after_one_jwks_refresh(
+    decodes: list[str],
+) -> None:
+    # A key the identity provider withdraws must stop its tokens as soon as without the cache.
+    key = ec.generate_private_key(ec.SECP256R1())
+    jwk = json.loads(jwt.algorithms.ECAlgorithm.to_jwk(key.public_key()))
+    jwks_url = "https://idp.example/jwks"
+    respx.get(jwks_url).mock(
+        return_value=httpx.Response(200, json={"keys": [{**jwk, "kid": "k1", "use": "sig"}]})
+    )
+    clock = Clock()
+    auth = CallerAuthenticator(
+        settings(algorithms=("ES256",), public_key_file=None, jwks_url=jwks_url), clock=clock
+    )
+    header = f"Bearer {token(key, alg='ES256', headers={'kid': 'k1'}, exp=int(clock.now) + 3600)}"
+    await auth.authenticate(header)
+
+    clock.now += auth.JWKS_TTL_SECONDS - 1
+    await auth.authenticate(header)
+    assert len(decodes) == 1
+
+    clock.now += 2
+    await auth.authenticate(header)
+    assert len(decodes) == 2
