@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -53,21 +53,18 @@ class ViewResponse(Response):
 async def klantbeeld(request: Request) -> Response:
     """One klantbeeld; every authenticated request is recorded before it is answered."""
     state: AppState = request.app.state.facade
-    _refuse_token_in_url(request)
-    caller = await state.authenticator.authenticate(request.headers.get("authorization"))
-    # A subject that is or embeds a BSN (DigiD-based identity providers do that) is
-    # replaced once, here, for the audit and for every register alike.
-    caller = replace(
-        caller,
-        subject=_never_a_bsn(caller.subject, state),
-        client_id=_never_a_bsn(caller.client_id, state),
-    )
+    caller = await authenticated(request, state)
     processing = state.trail.start(_without_tracestate(request.headers), client_id=caller.client_id)
     processing.caller(client_id=caller.client_id, subject=caller.subject, issuer=caller.issuer)
+    return await measured(request, state, _recorded(request, state, caller, processing))
+
+
+async def measured(request: Request, state: AppState, work: Awaitable[Response]) -> Response:
+    """`work`'s answer, counted in the request metrics by doel, outcome and status."""
     started = time.perf_counter()
     outcome, status = "interne-fout", 500
     try:
-        response = await _recorded(request, state, caller, processing)
+        response = await work
         outcome, status = "ok", response.status_code
         return response
     except Problem as problem:
@@ -84,12 +81,31 @@ async def klantbeeld(request: Request) -> Response:
         )
 
 
+Handler = Callable[[Request, AppState, Caller, Processing], Awaitable[Response]]
+
+
+async def authenticated(request: Request, state: AppState) -> Caller:
+    _refuse_token_in_url(request)
+    caller = await state.authenticator.authenticate(request.headers.get("authorization"))
+    # A subject that is or embeds a BSN (DigiD-based identity providers do that) is
+    # replaced once, here, for the audit and for every register alike.
+    return replace(
+        caller,
+        subject=_never_a_bsn(caller.subject, state),
+        client_id=_never_a_bsn(caller.client_id, state),
+    )
+
+
 async def _recorded(
-    request: Request, state: AppState, caller: Caller, processing: Processing
+    request: Request,
+    state: AppState,
+    caller: Caller,
+    processing: Processing,
+    handler: Handler | None = None,
 ) -> Response:
-    """The klantbeeld, answered only once its record is confirmed, whatever the outcome."""
+    """The klantbeeld (or a search), answered only once its record is confirmed."""
     try:
-        response = await _klantbeeld(request, state, caller, processing)
+        response = await (handler or _klantbeeld)(request, state, caller, processing)
     except asyncio.CancelledError:
         # Gone, or shut down: the calls were made, so the record is written all the
         # same (it lands without anyone waiting for it).
@@ -116,7 +132,7 @@ async def _klantbeeld(
     request: Request, state: AppState, caller: Caller, processing: Processing
 ) -> Response:
     raw = await read_body(request, state.settings.server.max_body_bytes)
-    verzoek = parse_request(raw, request, state.policies)
+    verzoek = parse_request(raw, request, state.policies, state.handles)
     doel = verzoek.doel
     processing.subject(verzoek.bsn)
     processing.activity(doel.verwerkingsactiviteit)

@@ -16,6 +16,8 @@ from opentelemetry.sdk.trace import ReadableSpan
 # Span names on the protocollering TracerProvider.
 PROCESSING_SPAN = "klantbeeld opvragen"
 AUDIT_SPAN = "klantbeeld audit"
+# A search's processing: one child per person it received, each with its own data subject.
+PERSON_SPAN = "klantbeeld persoon"
 
 
 class SinkError(Exception):
@@ -26,7 +28,7 @@ class AuditSink(Protocol):
     name: str
 
     async def write(self, spans: Sequence[ReadableSpan]) -> None:
-        """Store the batch (processing span first, then its audit span) durably, or raise."""
+        """Store the batch (processing span first, then its children) durably, or raise."""
         ...
 
     async def ready(self) -> bool:
