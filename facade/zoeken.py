@@ -106,7 +106,7 @@ async def _answer(
             "later opnieuw.",
         )
     bsns = [p["burgerservicenummer"] for p in uitkomst.personen] or uitkomst.te_veel
-    if len(bsns) > doel.zoeken.maximum:
+    if len(bsns) > doel.zoeken.maximum or uitkomst.afgekapt:
         # Every person received is recorded, none delivered.
         processing.found(bsns, delivered=False)
         raise Problem(

@@ -39,6 +39,9 @@ class Zoekuitkomst:
     bronnen: list[Bron] = field(default_factory=list)
     # BSNs received beyond the doel's maximum (before any BRP call): recorded, not shown.
     te_veel: list[str] = field(default_factory=list)
+    # A register's page cap cut the addresses found: the list may miss persons, so it
+    # counts as too many (never a silently cut list).
+    afgekapt: bool = False
 
     @property
     def mislukt(self) -> bool:
@@ -69,7 +72,7 @@ class PersonenZoeker:
             bsns = await self._digitale_adressen(vraag, ctx, budget_end, uitkomst)
             if uitkomst.mislukt or not bsns:
                 pass  # the BRP is not asked
-            elif len(bsns) > min(maximum, MAX_KANDIDATEN):
+            elif uitkomst.afgekapt or len(bsns) > min(maximum, MAX_KANDIDATEN):
                 uitkomst.te_veel = bsns
             else:
                 found = await _timed(
@@ -106,6 +109,7 @@ class PersonenZoeker:
                 return []
             bsns, afgekapt = found
             if afgekapt:
+                uitkomst.afgekapt = True
                 for entry in uitkomst.bronnen:
                     if entry["bron"] == register.naam:
                         entry["afgekapt"] = True
