@@ -54,9 +54,9 @@ async def klantbeeld(request: Request) -> Response:
     """One klantbeeld; every authenticated request is recorded before it is answered."""
     state: AppState = request.app.state.facade
     caller = await authenticated(request, state)
-    processing = state.trail.start(_without_tracestate(request.headers), client_id=caller.client_id)
+    processing = state.trail.start(without_tracestate(request.headers), client_id=caller.client_id)
     processing.caller(client_id=caller.client_id, subject=caller.subject, issuer=caller.issuer)
-    return await measured(request, state, _recorded(request, state, caller, processing))
+    return await measured(request, state, recorded(request, state, caller, processing))
 
 
 async def measured(request: Request, state: AppState, work: Awaitable[Response]) -> Response:
@@ -96,7 +96,7 @@ async def authenticated(request: Request, state: AppState) -> Caller:
     )
 
 
-async def _recorded(
+async def recorded(
     request: Request,
     state: AppState,
     caller: Caller,
@@ -145,7 +145,7 @@ async def _klantbeeld(
     processing.stated(gebruiker=verzoek.gebruiker, verwerking=verzoek.verwerking)
     authorize(caller, verzoek, state.policies)
     arrived = request.scope.get(ARRIVAL, asyncio.get_running_loop().time())
-    if state.in_flight >= state.settings.server.max_in_flight or _waited_too_long(state, arrived):
+    if state.in_flight >= state.settings.server.max_in_flight or waited_too_long(state, arrived):
         # Shed load at once: a quick 503 beats every caller's latency collapsing,
         # and a klantbeeld that waited half its budget for the CPU would come late.
         raise unavailable(
@@ -174,7 +174,7 @@ async def _answer(
     # their own logboeken point at this record.
     with propagate_as(processing.span):
         build = state.service.build(verzoek.bsn, plan, _call_context(caller, verzoek), arrived)
-        result = await _unless_client_goes(request, build)
+        result = await unless_client_goes(request, build)
     processing.consulted(result.bronnen)
     missing = sorted(
         {b["soort"] for b in result.bronnen if b["status"] in ("fout", "timeout")} & doel.verplicht
@@ -201,7 +201,7 @@ async def _answer(
 SHED_AFTER_WAITING = 0.5
 
 
-def _waited_too_long(state: AppState, arrived: float) -> bool:
+def waited_too_long(state: AppState, arrived: float) -> bool:
     waited = asyncio.get_running_loop().time() - arrived
     return waited > SHED_AFTER_WAITING * state.settings.total_budget_ms / 1000
 
@@ -235,7 +235,7 @@ class ClientGone(Exception):
     """The caller closed the connection before its klantbeeld was ready."""
 
 
-async def _unless_client_goes(request: Request, work: Coroutine[Any, Any, T]) -> T:
+async def unless_client_goes(request: Request, work: Coroutine[Any, Any, T]) -> T:
     """Run `work`, cancelling it (and every upstream call in it) when the client goes away.
 
     The body has been read, so the next ASGI message can only be `http.disconnect`.
@@ -277,7 +277,7 @@ def _never_a_bsn(value: str, state: AppState) -> str:
     return value
 
 
-def _without_tracestate(headers: Any) -> dict[str, str]:
+def without_tracestate(headers: Any) -> dict[str, str]:
     # A caller's tracestate is opaque, unvetted vendor data: the processing record (an
     # exported span) does not keep it. connectors/tracing.py keeps it from the registers.
     return {k: v for k, v in headers.items() if k.lower() != "tracestate"}

@@ -24,12 +24,12 @@ from facade.problems import Problem, unavailable
 from facade.protocollering.trail import Processing
 from facade.routes import (
     ViewResponse,
-    _recorded,
-    _unless_client_goes,
-    _waited_too_long,
-    _without_tracestate,
     authenticated,
     measured,
+    recorded,
+    unless_client_goes,
+    waited_too_long,
+    without_tracestate,
 )
 from facade.state import AppState
 from facade.validation import read_body
@@ -40,11 +40,11 @@ async def personen_zoeken(request: Request) -> Response:
     """One search; recorded, like a klantbeeld, before it is answered."""
     state: AppState = request.app.state.facade
     caller = await authenticated(request, state)
-    processing = state.trail.start(_without_tracestate(request.headers), client_id=caller.client_id)
+    processing = state.trail.start(without_tracestate(request.headers), client_id=caller.client_id)
     processing.caller(client_id=caller.client_id, subject=caller.subject, issuer=caller.issuer)
     processing.search("onbekend")
     return await measured(
-        request, state, _recorded(request, state, caller, processing, handler=_zoeken)
+        request, state, recorded(request, state, caller, processing, handler=_zoeken)
     )
 
 
@@ -71,7 +71,7 @@ async def _zoeken(
             "zoekresultaat of geen BRP).",
         )
     arrived = request.scope.get(ARRIVAL, asyncio.get_running_loop().time())
-    if state.in_flight >= state.settings.server.max_in_flight or _waited_too_long(state, arrived):
+    if state.in_flight >= state.settings.server.max_in_flight or waited_too_long(state, arrived):
         raise unavailable(
             "overbelast",
             "De façade verwerkt nu te veel verzoeken tegelijk. Probeer het zo opnieuw.",
@@ -95,7 +95,7 @@ async def _answer(
     doel = vraag.doel
     assert doel.zoeken is not None and state.handles is not None
     with propagate_as(processing.span):
-        uitkomst = await _unless_client_goes(
+        uitkomst = await unless_client_goes(
             request, state.zoeker.zoek(vraag, _call_context(caller, vraag), arrived)
         )
     processing.consulted(uitkomst.bronnen)
