@@ -16,6 +16,10 @@ from pathlib import Path
 
 import pytest
 from httpx import ASGITransport, AsyncClient
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
 
 from facade.handles import PREFIX
 from facade.protocollering.setup import build_pseudonymizer
@@ -421,3 +425,60 @@ async def test_the_handle_holds_no_readable_bsn(facade):
         decoded = base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4))
         assert BSN_HOOFDPERSOON.encode() not in decoded
         assert BSN_PARTNER.encode() not in decoded
+
+
+async def test_addresses_cut_by_the_page_cap_are_too_many_never_a_cut_list() -> None:
+    base = "http://registers/klantinteracties/api/v1"
+    partij = "a0000000-0000-4000-8000-00000000000a"
+
+    async def digitale_adressen(request: Request) -> JSONResponse:
+        # Every page has a next one: more addresses than the façade reads.
+        page = int(request.query_params.get("page", "1"))
+        adres = {
+            "uuid": "d0000000-0000-4000-8000-000000000001",
+            "url": f"{base}/digitaleadressen/d0000000-0000-4000-8000-000000000001",
+            "verstrektDoorBetrokkene": None,
+            "verstrektDoorPartij": {"uuid": partij, "url": f"{base}/partijen/{partij}"},
+            "adres": "0687001122",
+            "soortDigitaalAdres": "telefoonnummer",
+            "isStandaardAdres": True,
+            "omschrijving": "",
+            "referentie": "",
+            "verificatieDatum": None,
+        }
+        query = "adres__icontains=87001122&soortDigitaalAdres=telefoonnummer"
+        return JSONResponse(
+            {
+                "count": 5000,
+                "next": f"{base}/digitaleadressen?{query}&page={page + 1}",
+                "previous": None,
+                "results": [adres],
+            }
+        )
+
+    async def partij_van(request: Request) -> JSONResponse:
+        identificator = {"codeObjecttype": "natuurlijk_persoon", "codeSoortObjectId": "bsn",
+                         "objectId": BSN_HOOFDPERSOON, "codeRegister": "brp"}  # fmt: skip
+        return JSONResponse(
+            {
+                "uuid": partij,
+                "url": f"{base}/partijen/{partij}",
+                "indicatieActief": True,
+                "partijIdentificatoren": [{"partijIdentificator": identificator}],
+            }
+        )
+
+    registers = Starlette(
+        routes=[
+            Route("/klantinteracties/api/v1/digitaleadressen", digitale_adressen),
+            Route("/klantinteracties/api/v1/partijen/{uuid}", partij_van),
+        ]
+    )
+    async for facade in make_facade(demo_settings(), registers=registers):
+        response = await facade.zoeken({"telefoonnummer": "06-87001122"})
+
+        assert response.status_code == 400
+        assert response.json()["code"] == "te-veel-resultaten"
+        assert "/haalcentraal/api/brp/personen" not in facade.paths()
+        persons = [r for r in facade.sink.records() if r["name"] == "klantbeeld persoon"]
+        assert [p["attributes"]["klantbeeld.geleverd"] for p in persons] == [False]
