@@ -1,7 +1,8 @@
 """What a protocollering sink is: it stores finished spans and says when it has.
 
 A sink receives the records of one klantbeeld as one batch: the Logboek
-Dataverwerkingen span and its audit span. `write` returns only when the records
+Dataverwerkingen span and its audit span (a search adds one `klantbeeld persoon`
+span per person it received). `write` returns only when the records
 are as durable as that sink can make them, and raises `SinkError` otherwise.
 The façade answers only after `write` returned.
 """
