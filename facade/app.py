@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Callable
 
 from opentelemetry.sdk.trace import TracerProvider
 from starlette.applications import Starlette
@@ -16,10 +17,11 @@ from starlette.routing import Route
 from starlette.types import ASGIApp
 
 from connectors.tracing import TRACER_NAME
-from facade import routes
+from facade import routes, zoeken
 from facade.callers import CallerAuthenticator
 from facade.clock import Clock, today_in_amsterdam
 from facade.coverage import register_coverage
+from facade.handles import HandleCodec, handle_key
 from facade.klantbeeld import KlantbeeldService
 from facade.metrics import Metrics, setup_metrics
 from facade.middleware import ApiHeaders, Arrival, ErrorShield
@@ -33,6 +35,7 @@ from facade.registers import TransportFactory, build_registers, default_transpor
 from facade.settings import Settings, SettingsError
 from facade.sources import KINDS
 from facade.state import AppState
+from facade.zoeker import PersonenZoeker
 from policies.loader import PolicySet, load_policies
 from policies.plan import Plans
 from vocabulary.kinds import KindRegistry
@@ -49,8 +52,12 @@ def create_app(
     tracer_provider: TracerProvider | None = None,
     today: Clock = today_in_amsterdam,
     kinds: KindRegistry = KINDS,
+    wall_clock: Callable[[], float] = time.time,
 ) -> ASGIApp:
-    """The façade. `tracer_provider` is the operators' tracing (none: no-op)."""
+    """The façade. `tracer_provider` is the operators' tracing (none: no-op).
+
+    `wall_clock` (seconds since the epoch) is when a `zoekresultaat` expires; tests
+    move it, the calendar of the demo (`today`) never does."""
     # Before anything can log: no query string (with its BSN) in any log line.
     install_redaction()
     policies, warnings = check_startup(settings, policies, kinds)
@@ -76,6 +83,10 @@ def create_app(
         trail=trail,
         metrics=metrics,
         plans=Plans(policies.kinds),
+        zoeker=PersonenZoeker(registers, total_budget_ms=settings.total_budget_ms),
+        handles=HandleCodec(handle_key(settings.zoeken.key), now=wall_clock)
+        if settings.zoeken.key
+        else None,
     )
 
     @contextlib.asynccontextmanager
@@ -91,6 +102,7 @@ def create_app(
     app = Starlette(
         routes=[
             Route("/api/v1/klantbeeld", routes.klantbeeld, methods=["POST"]),
+            Route("/api/v1/personen/zoeken", zoeken.personen_zoeken, methods=["POST"]),
             Route("/api/v1/doelen", routes.doelen, methods=["GET"]),
             Route("/api/v1/doelen/{doel_id}", routes.doel, methods=["GET"]),
             Route("/api/v1/openapi.json", openapi, methods=["GET"]),

@@ -14,7 +14,7 @@ from typing import Any, TypedDict
 from starlette.responses import Response
 
 PROBLEM_TYPE_BASE = "https://klantbeeld.example/problemen/"
-API_VERSION = "1.0.0"
+API_VERSION = "1.1.0"
 
 
 class InvalidParam(TypedDict):

@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Coroutine, Iterator
+from collections.abc import Awaitable, Callable, Coroutine, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -56,28 +56,19 @@ class ViewResponse(Response):
 async def klantbeeld(request: Request) -> Response:
     """One klantbeeld; every authenticated request is recorded before it is answered."""
     state: AppState = request.app.state.facade
-    # The wait before this handler ran, taken now: what follows (a JWKS fetch, the
-    # body) is the request's own work, not a queue for the CPU.
-    arrived = request.scope.get(ARRIVAL)
-    waited = 0.0 if arrived is None else asyncio.get_running_loop().time() - arrived
-    queued_too_long = _waited_too_long(state, waited)
-    _refuse_token_in_url(request)
-    caller = await state.authenticator.authenticate(request.headers.get("authorization"))
-    # A subject that is or embeds a BSN (DigiD-based identity providers do that) is
-    # replaced once, here, for the audit and for every register alike.
-    caller = replace(
-        caller,
-        subject=_never_a_bsn(caller.subject, state),
-        client_id=_never_a_bsn(caller.client_id, state),
-    )
-    processing = state.trail.start(_without_tracestate(request.headers), client_id=caller.client_id)
-    request.scope[TRACE_ID] = processing.trace_id
+    note_wait(request)
+    caller = await authenticated(request, state)
+    processing = state.trail.start(without_tracestate(request.headers), client_id=caller.client_id)
     processing.caller(client_id=caller.client_id, subject=caller.subject, issuer=caller.issuer)
+    return await measured(request, state, recorded(request, state, caller, processing))
+
+
+async def measured(request: Request, state: AppState, work: Awaitable[Response]) -> Response:
+    """`work`'s answer, counted in the request metrics by doel, outcome and status."""
     started = time.perf_counter()
     outcome, status = "interne-fout", 500
     try:
-        with _logged_under(processing.span):
-            response = await _recorded(request, state, caller, processing, queued_too_long)
+        response = await work
         outcome, status = "ok", response.status_code
         return response
     except Problem as problem:
@@ -94,39 +85,60 @@ async def klantbeeld(request: Request) -> Response:
         )
 
 
-async def _recorded(
-    request: Request, state: AppState, caller: Caller, processing: Processing, queued: bool
+Handler = Callable[[Request, AppState, Caller, Processing], Awaitable[Response]]
+
+
+async def authenticated(request: Request, state: AppState) -> Caller:
+    _refuse_token_in_url(request)
+    caller = await state.authenticator.authenticate(request.headers.get("authorization"))
+    # A subject that is or embeds a BSN (DigiD-based identity providers do that) is
+    # replaced once, here, for the audit and for every register alike.
+    return replace(
+        caller,
+        subject=_never_a_bsn(caller.subject, state),
+        client_id=_never_a_bsn(caller.client_id, state),
+    )
+
+
+async def recorded(
+    request: Request,
+    state: AppState,
+    caller: Caller,
+    processing: Processing,
+    handler: Handler | None = None,
 ) -> Response:
-    """The klantbeeld, answered only once its record is confirmed, whatever the outcome."""
-    try:
-        response = await _klantbeeld(request, state, caller, processing, queued)
-    except asyncio.CancelledError:
-        # Gone, or shut down: the calls were made, so the record is written all the
-        # same (it lands without anyone waiting for it).
-        processing.failed("CancelledError", "afgebroken")
-        processing.close(499)
-        raise
-    except ClientGone:
-        processing.failed("ClientGone", "afgebroken-door-client")
-        processing.close(499)
-        return Response(status_code=499)
-    except Problem as problem:
-        processing.failed("Problem", problem.code)
-        await _confirm(state, processing, problem.status)
-        raise
-    except Exception as exc:
-        processing.failed(type(exc).__name__, "interne-fout")
-        await _confirm(state, processing, 500)
-        raise
-    await _confirm(state, processing, response.status_code)
-    return response
+    """The klantbeeld (or a search), answered only once its record is confirmed."""
+    request.scope[TRACE_ID] = processing.trace_id
+    with _logged_under(processing.span):
+        try:
+            response = await (handler or _klantbeeld)(request, state, caller, processing)
+        except asyncio.CancelledError:
+            # Gone, or shut down: the calls were made, so the record is written all the
+            # same (it lands without anyone waiting for it).
+            processing.failed("CancelledError", "afgebroken")
+            processing.close(499)
+            raise
+        except ClientGone:
+            processing.failed("ClientGone", "afgebroken-door-client")
+            processing.close(499)
+            return Response(status_code=499)
+        except Problem as problem:
+            processing.failed("Problem", problem.code)
+            await _confirm(state, processing, problem.status)
+            raise
+        except Exception as exc:
+            processing.failed(type(exc).__name__, "interne-fout")
+            await _confirm(state, processing, 500)
+            raise
+        await _confirm(state, processing, response.status_code)
+        return response
 
 
 async def _klantbeeld(
-    request: Request, state: AppState, caller: Caller, processing: Processing, queued: bool
+    request: Request, state: AppState, caller: Caller, processing: Processing
 ) -> Response:
     raw = await read_body(request, state.settings.server.max_body_bytes)
-    verzoek = parse_request(raw, request, state.policies)
+    verzoek = parse_request(raw, request, state.policies, state.handles)
     doel = verzoek.doel
     processing.subject(verzoek.bsn)
     processing.activity(doel.verwerkingsactiviteit)
@@ -139,7 +151,7 @@ async def _klantbeeld(
     processing.stated(gebruiker=verzoek.gebruiker, verwerking=verzoek.verwerking)
     authorize(caller, verzoek, state.policies)
     arrived = request.scope.get(ARRIVAL, asyncio.get_running_loop().time())
-    if state.in_flight >= state.settings.server.max_in_flight or queued:
+    if state.in_flight >= state.settings.server.max_in_flight or waited_too_long(state, request):
         # Shed load at once: a quick 503 beats every caller's latency collapsing,
         # and a klantbeeld that waited half its budget for the CPU would come late.
         raise unavailable(
@@ -168,7 +180,7 @@ async def _answer(
     # their own logboeken point at this record.
     with propagate_as(processing.span):
         build = state.service.build(verzoek.bsn, plan, _call_context(caller, verzoek), arrived)
-        result = await _unless_client_goes(request, build)
+        result = await unless_client_goes(request, build)
     processing.consulted(result.bronnen)
     missing = sorted(
         {b["soort"] for b in result.bronnen if b["status"] in ("fout", "timeout")} & doel.verplicht
@@ -193,9 +205,22 @@ async def _answer(
 
 # Of the budget, the share a klantbeeld may have waited before its handler runs.
 SHED_AFTER_WAITING = 0.5
+WAITED = "klantbeeld.waited"  # seconds, in the request's scope (note_wait)
 
 
-def _waited_too_long(state: AppState, waited: float) -> bool:
+def note_wait(request: Request) -> None:
+    """Called first in a handler: how long the request waited before it ran.
+
+    Taken now, because what follows (a JWKS fetch, the body) is the request's own
+    work, not a queue for the CPU.
+    """
+    arrived = request.scope.get(ARRIVAL)
+    loop_now = asyncio.get_running_loop().time()
+    request.scope[WAITED] = 0.0 if arrived is None else loop_now - arrived
+
+
+def waited_too_long(state: AppState, request: Request) -> bool:
+    waited = request.scope.get(WAITED, 0.0)
     return waited > SHED_AFTER_WAITING * state.settings.total_budget_ms / 1000
 
 
@@ -240,7 +265,7 @@ class ClientGone(Exception):
     """The caller closed the connection before its klantbeeld was ready."""
 
 
-async def _unless_client_goes(request: Request, work: Coroutine[Any, Any, T]) -> T:
+async def unless_client_goes(request: Request, work: Coroutine[Any, Any, T]) -> T:
     """Run `work`, cancelling it (and every upstream call in it) when the client goes away.
 
     The body has been read, so the next ASGI message can only be `http.disconnect`.
@@ -282,7 +307,7 @@ def _never_a_bsn(value: str, state: AppState) -> str:
     return value
 
 
-def _without_tracestate(headers: Any) -> dict[str, str]:
+def without_tracestate(headers: Any) -> dict[str, str]:
     # A caller's tracestate is opaque, unvetted vendor data: the processing record (an
     # exported span) does not keep it. connectors/tracing.py keeps it from the registers.
     return {k: v for k, v in headers.items() if k.lower() != "tracestate"}

@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from facade.callers import CallerAuthenticator
+from facade.handles import HandleCodec
 from facade.klantbeeld import KlantbeeldService
 from facade.metrics import Metrics
 from facade.protocollering.trail import AuditTrail
 from facade.registers import Registers
 from facade.settings import Settings
+from facade.zoeker import PersonenZoeker
 from policies.loader import PolicySet
 from policies.plan import Plans
 
@@ -24,4 +26,7 @@ class AppState:
     trail: AuditTrail
     metrics: Metrics
     plans: Plans
+    zoeker: PersonenZoeker
+    # None: no `[zoeken] key` configured, so no search and no zoekresultaat.
+    handles: HandleCodec | None = None
     in_flight: int = 0

@@ -17,6 +17,7 @@ from starlette.requests import Request
 
 from facade.bsn import bsn_problem, contains_bsn
 from facade.callers import Caller
+from facade.handles import HandleCodec, OngeldigZoekresultaat, Zoekresultaat
 from facade.problems import InvalidParam, Problem, bad_request, forbidden, invalid
 from policies.access import allowed_doelen
 from policies.loader import PolicySet
@@ -34,6 +35,8 @@ class KlantbeeldRequest:
     fields: tuple[str, ...] | None
     verwerking: str | None
     gebruiker: str | None
+    # Set when the person was named by a search's handle instead of a BSN.
+    zoekresultaat: Zoekresultaat | None = None
 
 
 async def read_body(request: Request, max_bytes: int) -> bytes:
@@ -58,7 +61,9 @@ async def read_body(request: Request, max_bytes: int) -> bytes:
     return b"".join(chunks)
 
 
-def parse_request(raw: bytes, request: Request, policies: PolicySet) -> KlantbeeldRequest:
+def parse_request(
+    raw: bytes, request: Request, policies: PolicySet, handles: HandleCodec | None = None
+) -> KlantbeeldRequest:
     """The request's input, all of it checked at once (400); who may do what comes after."""
     params: list[InvalidParam] = []
     body: Any = None
@@ -69,15 +74,23 @@ def parse_request(raw: bytes, request: Request, policies: PolicySet) -> Klantbee
     else:
         if not isinstance(body, dict):
             params.append(invalid("body", "geen-object", "De body moet een JSON-object zijn."))
-    bsn, fields = None, None
+    bsn, fields, zoekresultaat = None, None, None
     if isinstance(body, dict):
-        if set(body) - {"burgerservicenummer", "fields"}:
+        if set(body) - {"burgerservicenummer", "zoekresultaat", "fields"}:
             # Never the key itself: a caller may have put anything there, a BSN too.
             params.append(
-                invalid("body", "onbekend-veld", "De body mag alleen burgerservicenummer en "
-                        "fields bevatten.")
+                invalid("body", "onbekend-veld", "De body mag alleen burgerservicenummer (of "
+                        "zoekresultaat) en fields bevatten.")
             )  # fmt: skip
-        if "burgerservicenummer" not in body:
+        if "burgerservicenummer" in body and "zoekresultaat" in body:
+            params.append(
+                invalid("body", "een-van", "Geef burgerservicenummer of zoekresultaat, niet "
+                        "allebei.")
+            )  # fmt: skip
+        elif "zoekresultaat" in body:
+            zoekresultaat = _zoekresultaat(body["zoekresultaat"], handles, params)
+            bsn = zoekresultaat.bsn if zoekresultaat else None
+        elif "burgerservicenummer" not in body:
             params.append(invalid("burgerservicenummer", "verplicht", "Verplicht veld."))
         else:
             reason = bsn_problem(body["burgerservicenummer"])
@@ -87,6 +100,23 @@ def parse_request(raw: bytes, request: Request, policies: PolicySet) -> Klantbee
                 bsn = body["burgerservicenummer"]
         fields = _fields(body.get("fields"), params)
 
+    doel, verwerking, gebruiker = read_headers(request, policies, params)
+    if params or bsn is None or doel is None:
+        raise bad_request(params)
+    return KlantbeeldRequest(
+        bsn=bsn,
+        doel=doel,
+        fields=fields,
+        verwerking=verwerking,
+        gebruiker=gebruiker,
+        zoekresultaat=zoekresultaat,
+    )
+
+
+def read_headers(
+    request: Request, policies: PolicySet, params: list[InvalidParam]
+) -> tuple[Doel | None, str | None, str | None]:
+    """X-Doelbinding (the doel), X-Verwerking and X-Gebruiker; problems go to `params`."""
     doel_id = request.headers.get("x-doelbinding")
     doel = None
     if not doel_id:
@@ -104,11 +134,28 @@ def parse_request(raw: bytes, request: Request, policies: PolicySet) -> Klantbee
     if verwerking is not None and contains_bsn(verwerking):
         params.append(invalid("X-Verwerking", "bsn", "X-Verwerking mag geen BSN bevatten."))
         verwerking = None
-    if params or bsn is None or doel is None:
-        raise bad_request(params)
-    return KlantbeeldRequest(
-        bsn=bsn, doel=doel, fields=fields, verwerking=verwerking, gebruiker=gebruiker
-    )
+    return doel, verwerking, gebruiker
+
+
+_HANDLE_PROBLEMS = {
+    "ongeldig": "Dit is geen geldig zoekresultaat van deze façade.",
+    "verlopen": "Dit zoekresultaat is verlopen; zoek de persoon opnieuw.",
+}
+
+
+def _zoekresultaat(
+    value: Any, handles: HandleCodec | None, params: list[InvalidParam]
+) -> Zoekresultaat | None:
+    if handles is None:
+        params.append(
+            invalid("zoekresultaat", "niet-ingericht", "Zoeken is op deze façade niet ingericht.")
+        )
+        return None
+    try:
+        return handles.read(value)
+    except OngeldigZoekresultaat as exc:
+        params.append(invalid("zoekresultaat", exc.code, _HANDLE_PROBLEMS[exc.code]))
+        return None
 
 
 def _fields(value: Any, params: list[InvalidParam]) -> tuple[str, ...] | None:
@@ -157,6 +204,12 @@ def authorize(caller: Caller, verzoek: KlantbeeldRequest, policies: PolicySet) -
     doel, bsn, fields = verzoek.doel, verzoek.bsn, verzoek.fields
     if doel.id not in allowed_doelen(policies.toegang, caller.scopes, caller.rollen):
         raise forbidden(f"U mag het doel '{doel.id}' niet gebruiken.")
+    found = verzoek.zoekresultaat
+    if found is not None and not found.van(caller.issuer, caller.subject, doel.id):
+        raise forbidden(
+            "Dit zoekresultaat hoort bij een andere aanvrager of een ander doel; "
+            "zoek de persoon opnieuw onder dit doel."
+        )
     if doel.zelfbediening and (caller.bsn is None or caller.bsn != bsn):
         raise forbidden(f"Met het doel '{doel.id}' kunt u alleen uw eigen gegevens opvragen.")
     if fields:

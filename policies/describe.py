@@ -15,6 +15,7 @@ from policies.loader import PolicySet
 from policies.model import Doel
 from policies.plan import section_filters
 from vocabulary.kinds import KindRegistry
+from vocabulary.zoeken import brp_fields
 
 
 def doel_summary(doel: Doel) -> dict[str, Any]:
@@ -49,8 +50,20 @@ def doel_details(doel: Doel, policies: PolicySet) -> dict[str, Any]:
             for section, values in _filters(doel).items()
             if section in doel.sections()
         },
+        "zoeken": _zoeken(doel),
         "toegang": _access(doel, policies.toegang),
         "beleidsversie": policies.versie,
+    }
+
+
+def _zoeken(doel: Doel) -> dict[str, Any] | None:
+    if doel.zoeken is None:
+        return None
+    return {
+        "vormen": sorted(doel.zoeken.vormen),
+        "velden": list(doel.zoeken.velden),
+        "maximumAantal": doel.zoeken.maximum,
+        "brpFields": list(brp_fields(doel.zoeken.velden)),
     }
 
 
@@ -138,8 +151,27 @@ def _doel_section(d: dict[str, Any], kinds: KindRegistry) -> list[str]:
     for section, values in f.items():
         for name, value in values.items():
             lines.append(f"| {section}.{name} | {_words(value)} |")
+    lines += ["", *_zoeken_lines(d["zoeken"])]
     lines += ["", "Akkoord FG: ______________________  Datum: ____________"]
     return lines
+
+
+def _zoeken_lines(zoeken: dict[str, Any] | None) -> list[str]:
+    if zoeken is None:
+        return ["**Zoeken naar personen:** niet toegestaan."]
+    return [
+        "**Zoeken naar personen:** toegestaan (`POST /api/v1/personen/zoeken`). Elke gevonden "
+        "persoon wordt vastgelegd (pseudoniem); de zoekwaarden nooit. De kandidaat draagt geen "
+        "BSN maar een versleuteld zoekresultaat, 10 minuten geldig voor deze aanvrager en dit "
+        "doel.",
+        "",
+        "| zoeken | waarde |",
+        "|---|---|",
+        f"| zoekvormen | {', '.join(zoeken['vormen'])} |",
+        f"| kandidaat toont | {', '.join(zoeken['velden'])}, geheimhoudingPersoonsgegevens |",
+        f"| maximum aantal personen | {zoeken['maximumAantal']} (meer: verfijn de zoekvraag) |",
+        f"| BRP fields bij zoeken | {', '.join(f'`{x}`' for x in zoeken['brpFields'])} |",
+    ]
 
 
 def _source_of(path: str, kinds: KindRegistry) -> str:

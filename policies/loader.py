@@ -21,10 +21,19 @@ from policies.model import (
     Doel,
     KlantFilters,
     ZaakFilters,
+    Zoeken,
 )
 from vocabulary.enums import ROLLEN, VERTROUWELIJKHEIDAANDUIDINGEN
 from vocabulary.kinds import KindRegistry
 from vocabulary.paths import covers, minimal
+from vocabulary.zoeken import (
+    KANDIDAAT_VELDEN,
+    MAX_KANDIDATEN,
+    PERSOON_BEPERKT,
+    VIA_KLANTINTERACTIES,
+    ZOEKVORMEN,
+    brp_fields,
+)
 
 _DOEL_KEYS = {
     "id",
@@ -38,7 +47,9 @@ _DOEL_KEYS = {
     "velden",
     "filters",
     "brp",
+    "zoeken",
 }
+_ZOEKEN_KEYS = {"vormen", "velden", "maximumAantal"}
 _FILTER_KEYS = {
     "zaken": {"zaaktypen", "maximaleVertrouwelijkheidaanduiding", "rol", "afgerondBinnenDagen"},
     "contactmomenten": {"vertrouwelijkeUitsluiten", "kanalen", "periodeDagen"},
@@ -145,6 +156,9 @@ def _load_doel(path: Path, raw: bytes, problems: list[str], kinds: KindRegistry)
     zaken = _zaak_filters(filters.get("zaken", {}), checker)
     contacten = _contact_filters(filters.get("contactmomenten", {}), checker)
     klant = _klant_filters(filters.get("klant", {}), checker)
+    zoeken = _zoeken(data.get("zoeken"), bronnen, checker)
+    if zoeken is not None and zelfbediening:
+        checker.problem("zoeken", "a self-service doel answers for the token's own BSN only")
 
     if checker.failed:
         return None
@@ -162,6 +176,7 @@ def _load_doel(path: Path, raw: bytes, problems: list[str], kinds: KindRegistry)
         zelfbediening=zelfbediening,
         verplicht=verplicht,
         brp_doelbinding=brp_doelbinding,
+        zoeken=zoeken,
         bestand=str(path),
     )
     from policies.plan import section_filters  # local: plan imports this module's types
@@ -279,6 +294,44 @@ def _klant_filters(raw: Any, checker: _Checker) -> KlantFilters:
     )
 
 
+def _zoeken(raw: Any, bronnen: frozenset[str], checker: _Checker) -> Zoeken | None:
+    """`[zoeken]`: absent, the doel may not search (deny by default)."""
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        checker.problem("zoeken", "must be a table")
+        return None
+    prefix = "zoeken."
+    checker.unknown_keys(raw, _ZOEKEN_KEYS, prefix)
+    vormen = checker.choices(raw, "vormen", ZOEKVORMEN, required=False, prefix=prefix)
+    if not vormen:
+        checker.problem(prefix + "vormen", "must name at least one query shape")
+        vormen = frozenset()
+    velden = (
+        checker.choices(raw, "velden", tuple(KANDIDAAT_VELDEN), required=False, prefix=prefix)
+        or frozenset()
+    )
+    outside = sorted(set(brp_fields(velden)) - PERSOON_BEPERKT)
+    if outside:  # the search answers with PersoonBeperkt: nothing else can fill a candidate
+        checker.problem(prefix + "velden", f"{outside} are not in BRP PersoonBeperkt")
+    maximum = checker.positive_int(raw, "maximumAantal", prefix)
+    if maximum is None:
+        checker.problem(prefix + "maximumAantal", "is required (1 to 20)")
+    elif maximum > MAX_KANDIDATEN:
+        checker.problem(
+            prefix + "maximumAantal", f"must be at most {MAX_KANDIDATEN}, not {maximum}"
+        )
+    if "brp" not in bronnen:
+        checker.problem("zoeken", "a search asks the BRP, so 'brp' must be in bronnen")
+    if vormen & VIA_KLANTINTERACTIES and "klantinteracties" not in bronnen:
+        checker.problem(
+            prefix + "vormen",
+            f"{sorted(vormen & VIA_KLANTINTERACTIES)} search Klantinteracties, "
+            "so 'klantinteracties' must be in bronnen",
+        )
+    return Zoeken(vormen=vormen, velden=tuple(sorted(velden)), maximum=maximum or 1)
+
+
 def _declared_id(path: Path, raw: bytes) -> str:
     try:
         ident = tomllib.loads(raw.decode("utf-8")).get("id")
@@ -380,19 +433,24 @@ class _Checker:
         return str(value)
 
     def choices(
-        self, data: dict[str, Any], key: str, allowed: tuple[str, ...], required: bool
+        self,
+        data: dict[str, Any],
+        key: str,
+        allowed: tuple[str, ...],
+        required: bool,
+        prefix: str = "",
     ) -> frozenset[str] | None:
         value = data.get(key)
         if value is None:
             if required:
-                self.problem(key, "is required")
+                self.problem(prefix + key, "is required")
             return None
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            self.problem(key, "must be a list of strings")
+            self.problem(prefix + key, "must be a list of strings")
             return None
         wrong = [v for v in value if v not in allowed]
         if wrong:
-            self.problem(key, f"unknown {wrong} (known: {', '.join(allowed)})")
+            self.problem(prefix + key, f"unknown {wrong} (known: {', '.join(allowed)})")
         # The known names go on, so later checks do not blame the doel a second
         # time for what the wrong name already explains.
         return frozenset(v for v in value if v in allowed)

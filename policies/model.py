@@ -36,6 +36,20 @@ class KlantFilters:
 
 
 @dataclass(frozen=True)
+class Zoeken:
+    """Whether and how a doel may search for a person (`[zoeken]`; absent: it may not).
+
+    `vormen`: the query shapes it may use; `velden`: what a candidate shows to pick
+    the right person (vocabulary.zoeken.KANDIDAAT_VELDEN); `maximum`: more persons
+    found than this is "te veel resultaten", never a silently cut list.
+    """
+
+    vormen: frozenset[str]
+    velden: tuple[str, ...]
+    maximum: int
+
+
+@dataclass(frozen=True)
 class Doel:
     id: str
     naam: str
@@ -50,6 +64,7 @@ class Doel:
     zelfbediening: bool = False
     verplicht: frozenset[str] = frozenset()
     brp_doelbinding: str | None = None
+    zoeken: Zoeken | None = None
     bestand: str = ""
 
     @property

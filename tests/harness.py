@@ -123,6 +123,22 @@ class Facade:
         payload = body if body is not None else {"burgerservicenummer": bsn}
         return await self.client.post("/api/v1/klantbeeld", json=payload, headers=all_headers)
 
+    async def zoeken(
+        self,
+        zoekvraag: Any,
+        *,
+        doel: str | None = "kcc-algemene-vraag",
+        token: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> httpx.Response:
+        all_headers = {"Authorization": f"Bearer {token or caller_token()}"}
+        if doel is not None:
+            all_headers["X-Doelbinding"] = doel
+        all_headers.update(headers or {})
+        return await self.client.post(
+            "/api/v1/personen/zoeken", json=zoekvraag, headers=all_headers
+        )
+
     def paths(self) -> list[str]:
         return [c.path for c in self.calls]
 
@@ -161,6 +177,7 @@ async def make_facade(
     tracer_provider: TracerProvider | None = None,
     today: date = DEMO_TODAY,
     outer: Callable[[ASGIApp], ASGIApp] | None = None,
+    wall_clock: Callable[[], float] = time.time,
 ) -> AsyncIterator[Facade]:
     """`outer` wraps the app as a layer in front of it would (a proxy, the server)."""
     registers = registers or demo_registers(today, brp_api_key=DEMO_BRP_API_KEY)
@@ -181,6 +198,7 @@ async def make_facade(
         # One calendar for the registers and the doelen's windows (closed within
         # 90 days, …): the same views whatever the machine's clock says.
         today=fixed(today),
+        wall_clock=wall_clock,
     )
     async with httpx.AsyncClient(
         transport=httpx.ASGITransport(app=outer(app) if outer else app), base_url="http://facade"

@@ -39,3 +39,45 @@ def test_the_demo_answers_a_klantbeeld_with_a_demo_token(tmp_path: Path) -> None
     records = (tmp_path / "var" / "protocollering.jsonl").read_text(encoding="utf-8")
     assert '"dpl.core.data_subject_id"' in records
     assert BSN_HOOFDPERSOON not in records
+
+
+def test_the_readme_finds_her_three_ways_and_gets_her_klantbeeld_by_the_handle(
+    tmp_path: Path,
+) -> None:
+    with demo_service(tmp_path, serve_args=("--today", "2026-11-23")) as service:
+        token = service.token()
+        headers = {"Authorization": f"Bearer {token}", "X-Doelbinding": "kcc-algemene-vraag"}
+
+        def search(body: dict) -> list[dict]:
+            response = httpx.post(
+                f"{service.base}/api/v1/personen/zoeken", json=body, headers=headers, timeout=10
+            )
+            assert response.status_code == 200, response.text
+            assert BSN_HOOFDPERSOON not in response.text
+            return response.json()["kandidaten"]
+
+        # As README.md, "Finding the caller", with the demo pinned to 2026-11-23.
+        by_name = search(
+            {"geslachtsnaam": "Berg", "voorvoegsel": "van den", "geboortedatum": "1984-10-03"}
+        )
+        by_address = search({"postcode": "1998AB", "huisnummer": 12, "huisletter": "A"})
+        by_phone = search({"telefoonnummer": "+31 6 8700 1122"})
+        saskia = "Saskia Johanna van den Berg"
+        assert [k["naam"]["volledigeNaam"] for k in by_name] == [saskia]
+        assert saskia in [k["naam"]["volledigeNaam"] for k in by_address]
+        assert [k["naam"]["volledigeNaam"] for k in by_phone] == [saskia]
+
+        for kandidaat in (by_name[0], by_phone[0]):
+            response = httpx.post(
+                f"{service.base}/api/v1/klantbeeld",
+                json={"zoekresultaat": kandidaat["zoekresultaat"]},
+                headers=headers,
+                timeout=10,
+            )
+            assert response.status_code == 200, response.text
+            assert response.json()["klant"]["naam"]["volledigeNaam"] == saskia
+        output = service.stop()
+    assert BSN_HOOFDPERSOON not in output and "8700" not in output and "1998AB" not in output
+    records = (tmp_path / "var" / "protocollering.jsonl").read_text(encoding="utf-8")
+    assert '"klantbeeld persoon"' in records
+    assert BSN_HOOFDPERSOON not in records and "1998AB" not in records

@@ -36,3 +36,10 @@ HTTP_STATUS = "klantbeeld.http_status"
 OUTCOME = "klantbeeld.uitkomst"  # problem code, or "ok"
 # On a later record of the same processing: the audit span id of the record it corrects.
 CORRECTION_OF = "klantbeeld.correctie_van"
+
+# A search (POST /api/v1/personen/zoeken).
+HANDELING = "klantbeeld.handeling"  # "zoeken"; absent on a klantbeeld
+SEARCH_SHAPE = "klantbeeld.zoekvorm"  # the query shape, never its values
+# On each person span of a search: whether the person was in the answer.
+DELIVERED = "klantbeeld.geleverd"
+FOUND = "klantbeeld.aantal_personen"  # on the audit span: persons received

@@ -22,7 +22,13 @@ from opentelemetry.sdk.trace import ReadableSpan, Span, SpanProcessor
 from opentelemetry.trace import Span as ApiSpan
 
 from facade.protocollering.attributes import CORRECTION_OF
-from facade.protocollering.sink import AUDIT_SPAN, PROCESSING_SPAN, AuditSink, SinkError
+from facade.protocollering.sink import (
+    AUDIT_SPAN,
+    PERSON_SPAN,
+    PROCESSING_SPAN,
+    AuditSink,
+    SinkError,
+)
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +52,9 @@ class ConfirmingSpanProcessor(SpanProcessor):
             if (span.attributes or {}).get(CORRECTION_OF):
                 self._correct(span)
                 return
+            self._audit.setdefault(span.parent.span_id, []).append(span)
+            return
+        if span.name == PERSON_SPAN and span.parent is not None:
             self._audit.setdefault(span.parent.span_id, []).append(span)
             return
         if span.name != PROCESSING_SPAN:

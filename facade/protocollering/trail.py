@@ -23,7 +23,7 @@ from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapProp
 from facade.protocollering import attributes as a
 from facade.protocollering.processor import ConfirmingSpanProcessor
 from facade.protocollering.pseudonym import Pseudonymizer
-from facade.protocollering.sink import AUDIT_SPAN, PROCESSING_SPAN, AuditSink
+from facade.protocollering.sink import AUDIT_SPAN, PERSON_SPAN, PROCESSING_SPAN, AuditSink
 
 _PROPAGATOR = TraceContextTextMapPropagator()
 
@@ -76,6 +76,8 @@ class Processing:
     _error: tuple[str, str] | None = None
     _write: asyncio.Task[None] | None = None
     _audit_span_id: str = ""
+    _activity: str = ""
+    _persons: list[tuple[str, bool]] = field(default_factory=list)
 
     @property
     def trace_id(self) -> str:
@@ -88,7 +90,18 @@ class Processing:
         self.span.set_attribute(a.DATA_SUBJECT_KEY_ID, self.trail.pseudonymizer.key_id)
 
     def activity(self, verwerkingsactiviteit: str) -> None:
+        self._activity = verwerkingsactiviteit
         self.span.set_attribute(a.PROCESSING_ACTIVITY_ID, verwerkingsactiviteit)
+
+    def search(self, vorm: str) -> None:
+        """A search: its shape goes on the audit record, its values nowhere."""
+        self.audit[a.HANDELING] = "zoeken"
+        self.audit[a.SEARCH_SHAPE] = vorm
+
+    def found(self, bsns: Iterable[str], *, delivered: bool) -> None:
+        """Persons a search received: each gets a child span with its own pseudonym."""
+        self._persons = [(bsn, delivered) for bsn in dict.fromkeys(bsns)]
+        self.audit[a.FOUND] = len(self._persons)
 
     def caller(self, *, client_id: str, subject: str, issuer: str) -> None:
         self.audit.update(
@@ -130,6 +143,20 @@ class Processing:
         self.audit[a.HTTP_STATUS] = http_status
         self.audit[a.OUTCOME] = self._error[1] if self._error else "ok"
         context = trace.set_span_in_context(self.span)
+        pseudonymizer = self.trail.pseudonymizer
+        for bsn, delivered in self._persons:
+            person = self.trail.tracer.start_span(PERSON_SPAN, context=context)
+            person.set_attributes(
+                {
+                    a.PROCESSING_ACTIVITY_ID: self._activity,
+                    a.DATA_SUBJECT_ID: pseudonymizer.pseudonym(bsn),
+                    a.DATA_SUBJECT_ID_TYPE: "BSN",
+                    a.DATA_SUBJECT_KEY_ID: pseudonymizer.key_id,
+                    # Delivered only if the answer went out: a refused one delivered nobody.
+                    a.DELIVERED: delivered and not self._error,
+                }
+            )
+            person.end()
         audit = self.trail.tracer.start_span(AUDIT_SPAN, context=context)
         audit.set_attributes(self.audit)  # type: ignore[arg-type]
         self._audit_span_id = f"{audit.get_span_context().span_id:016x}"

@@ -26,7 +26,7 @@ from connectors.auth import ZgwJwtAuth
 from connectors.context import CallContext
 from facade.bsn import passes_elfproef
 from facade.protocollering import attributes as attr
-from facade.protocollering.sink import AUDIT_SPAN, PROCESSING_SPAN, SinkError
+from facade.protocollering.sink import AUDIT_SPAN, PERSON_SPAN, PROCESSING_SPAN, SinkError
 
 ACTIE_NAAM = "Klantbeeld opvragen"
 # The soort of identifier in `objectId`: a truncated HMAC pseudonym of the BSN.
@@ -92,6 +92,9 @@ class VerwerkingenloggingSink:
         audit = _only(spans, AUDIT_SPAN)
         subject = _text(audit.attributes, attr.CALLER_SUBJECT)
         body = self._verwerkingsactie(processing, audit, subject)
+        # A search: each person it received is a verwerkt object of the one actie.
+        for person in (span for span in spans if span.name == PERSON_SPAN):
+            body["verwerkteObjecten"].extend(_verwerkte_objecten(person.attributes))
         # The subject also travels in the JWT (`user_id`), uncut.
         _refuse_bsn({"user_id": subject, **body})
         headers = self._auth.headers(CallContext(gebruiker=subject))

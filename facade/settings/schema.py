@@ -47,6 +47,7 @@ from facade.settings.values import (
     ServerSettings,
     Settings,
     VerwerkingenloggingSettings,
+    ZoekenSettings,
 )
 from vocabulary.kinds import KindRegistry
 
@@ -636,6 +637,25 @@ class ObservabilityTable(Table):
         return ObservabilitySettings(**self.model_dump())
 
 
+# --- zoeken ---------------------------------------------------------------------------
+
+
+class ZoekenTable(Table):
+    """`[zoeken]`: the key that encrypts the `zoekresultaat` handle (AES-256-GCM)."""
+
+    key: InlineSecret = None
+    key_env: SecretVariable = None
+
+    def rules(self, load: Load) -> list[tuple[str, str]]:
+        secret = _secret(self.key, self.key_env, load.env)
+        if secret is not None and len(secret.encode()) < 32:
+            return [("key", "a zoekresultaat key needs at least 32 bytes")]
+        return []
+
+    def build(self, load: Load) -> ZoekenSettings:
+        return ZoekenSettings(key=_secret(self.key, self.key_env, load.env))
+
+
 # --- several workers ------------------------------------------------------------------
 
 
@@ -671,6 +691,7 @@ class SettingsFile(Table):
     )
     protocollering: ProtocolleringTable = _table()
     observability: ObservabilityTable = _table()
+    zoeken: ZoekenTable = _table()
 
     # A validator of the later key, not rules(): a wrong register does not hide it.
     @field_validator("observability")
@@ -703,4 +724,5 @@ class SettingsFile(Table):
             source_file=load.path,
             protocollering=self.protocollering.build(load),
             observability=self.observability.build(),
+            zoeken=self.zoeken.build(load),
         )

@@ -136,6 +136,13 @@ class ProtocolleringSettings:
 
 
 @dataclass(frozen=True)
+class ZoekenSettings:
+    """The key of the `zoekresultaat` handle (facade/handles.py); None: searching is off."""
+
+    key: str | None = field(default=None, repr=False)
+
+
+@dataclass(frozen=True)
 class Settings:
     mode: str
     server: ServerSettings
@@ -148,6 +155,7 @@ class Settings:
     source_file: Path
     protocollering: ProtocolleringSettings = field(default_factory=ProtocolleringSettings)
     observability: ObservabilitySettings = field(default_factory=ObservabilitySettings)
+    zoeken: ZoekenSettings = field(default_factory=ZoekenSettings)
 
     def with_demo_registers(self, base_url: str) -> Settings:
         """The same settings with `{demo_registers}` replaced by where they now run."""

@@ -1,8 +1,9 @@
 """Simulated BRP API Personen 2.x: POST /haalcentraal/api/brp/personen (UPSTREAMS.md §1).
 
-Only `RaadpleegMetBurgerservicenummer` is simulated. The body is validated like the
-real API (all problems in one 400 `paramsValidation`), only the requested `fields`
-are returned plus the auto-delivered ones, and an unknown BSN gives `personen: []`.
+`RaadpleegMetBurgerservicenummer` and every `ZoekMet…` search type (brp_zoeken.py)
+are simulated. The body is validated like the real API (all problems in one 400
+`paramsValidation`), only the requested `fields` are returned plus the
+auto-delivered ones, and an unknown BSN gives `personen: []`.
 Errors are application/problem+json. With an API key configured, `X-API-KEY` is
 required (401 otherwise), as in the RvIG proefomgeving.
 """
@@ -20,7 +21,7 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from klantbeeld_demo.registers import brp_fields
+from klantbeeld_demo.registers import brp_fields, brp_zoeken
 from klantbeeld_demo.registers.endpoint import ApiError, Register
 from klantbeeld_demo.registers.model import DemoData
 
@@ -99,20 +100,30 @@ def _array_problems(
 def validate(body: Any) -> list[dict[str, str]]:
     if not isinstance(body, dict):
         return [_param("body", "object", "Body is geen object.")]
-    problems = [
-        _param(k, "unknownParam", "Parameter is niet verwacht.")
-        for k in body
-        if k not in _KNOWN_PROPERTIES
-    ]
+    zoektype = body.get("type")
+    searching = zoektype in brp_zoeken.SEARCH_TYPES
+    if searching:
+        problems = brp_zoeken.parameter_problems(zoektype, body)
+    else:
+        problems = [
+            _param(k, "unknownParam", "Parameter is niet verwacht.")
+            for k in body
+            if k not in _KNOWN_PROPERTIES
+        ]
     if "type" not in body:
         problems.append(_param("type", "required", "Parameter is verplicht."))
-    elif body["type"] != QUERY_TYPE:
+    elif body["type"] != QUERY_TYPE and not searching:
         problems.append(_param("type", "value", "Waarde is geen geldig zoek type."))
-    problems += _array_problems("burgerservicenummer", body.get("burgerservicenummer"), 20, _BSN)
+    if not searching:
+        problems += _array_problems(
+            "burgerservicenummer", body.get("burgerservicenummer"), 20, _BSN
+        )
     field_problems = _array_problems("fields", body.get("fields"), 130, _FIELD)
     if not field_problems:
         for i, path in enumerate(body["fields"]):
             verdict = brp_fields.classify(path)
+            if verdict is None and searching and not brp_zoeken.field_allowed(path):
+                verdict = "unknown"  # a search answers with PersoonBeperkt
             if verdict == "auto":
                 field_problems.append(
                     _param(f"fields[{i}]", "field", "Parameter bevat een niet toegestane veldnaam.")
@@ -188,6 +199,13 @@ def create_brp_app(
                 invalid,
             )
         today_ = today()
+        if body["type"] in brp_zoeken.SEARCH_TYPES:
+            records = [p.brp for p in data.personen if p.brp is not None]
+            personen = [
+                brp_zoeken.beperkt(answer_persoon(dict(record), body["fields"], today_))
+                for record in brp_zoeken.search(records, body)
+            ]
+            return JSONResponse({"type": body["type"], "personen": personen})
         found = []
         for bsn in dict.fromkeys(body["burgerservicenummer"]):
             persoon = data.by_bsn.get(bsn)

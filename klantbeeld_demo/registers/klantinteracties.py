@@ -190,6 +190,8 @@ ADRES_FILTERS: Mapping[str, Filter[AdresRij]] = {
     ),
     "isStandaardAdres": Filter(lambda r, v: r[0].is_standaard is _truthy(v), "bool"),
     "adres": Filter(lambda r, v: r[0].adres == v),
+    # django-filter's icontains: a case-insensitive substring.
+    "adres__icontains": Filter(lambda r, v: v.casefold() in r[0].adres.casefold()),
 }
 
 

@@ -159,6 +159,37 @@ class RunningFacade:
             body["fields"] = list(fields)
         return self.http.post("/api/v1/klantbeeld", json=body, headers=sent)
 
+    def zoeken(
+        self,
+        zoekvraag: Mapping[str, Any],
+        doel: str | None = "kcc-algemene-vraag",
+        token: str | None = None,
+        **headers: str,
+    ) -> httpx.Response:
+        """POST /api/v1/personen/zoeken with one query shape, e.g.
+        `{"geslachtsnaam": "Berg", "geboortedatum": "1983-05-26"}`, `{"postcode": "1998AB",
+        "huisnummer": 12}` or `{"telefoonnummer": "06-87001122"}`."""
+        sent = {"Authorization": f"Bearer {token or self.token()}"}
+        if doel is not None:
+            sent["X-Doelbinding"] = doel
+        sent.update({name.replace("_", "-"): value for name, value in headers.items()})
+        return self.http.post("/api/v1/personen/zoeken", json=dict(zoekvraag), headers=sent)
+
+    def klantbeeld_van(
+        self,
+        zoekresultaat: str,
+        doel: str | None = "kcc-algemene-vraag",
+        token: str | None = None,
+        **headers: str,
+    ) -> httpx.Response:
+        """POST /api/v1/klantbeeld with a search's `zoekresultaat` instead of a BSN."""
+        sent = {"Authorization": f"Bearer {token or self.token()}"}
+        if doel is not None:
+            sent["X-Doelbinding"] = doel
+        sent.update({name.replace("_", "-"): value for name, value in headers.items()})
+        body = {"zoekresultaat": zoekresultaat}
+        return self.http.post("/api/v1/klantbeeld", json=body, headers=sent)
+
     @property
     def http(self) -> httpx.Client:
         """An httpx client with `base_url` set (closed when the kit stops)."""

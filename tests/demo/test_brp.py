@@ -201,3 +201,59 @@ async def test_binnenland_fields_deliver_nothing_for_someone_living_abroad(
     )
     persoon = (await personen(client, body)).json()["personen"][0]
     assert set(persoon) == {"naam"}
+
+
+# ---- the search types (brp-personen-2.x.yaml, ZoekMet…) ---------------------------------
+
+
+def zoek(zoektype: str, fields: list[str] | None = None, **parameters: Any) -> dict[str, Any]:
+    return {"type": zoektype, "fields": fields or ["burgerservicenummer"], **parameters}
+
+
+def bsns(response: httpx.Response) -> list[str]:
+    assert response.status_code == 200, response.text
+    return [p["burgerservicenummer"] for p in response.json()["personen"]]
+
+
+@pytest.mark.asyncio
+async def test_a_name_search_is_case_insensitive_and_takes_a_wildcard_after_3_letters(
+    client: httpx.AsyncClient,
+) -> None:
+    for naam in ("Berg", "berg", "BER*"):
+        body = zoek("ZoekMetGeslachtsnaamEnGeboortedatum", geslachtsnaam=naam,
+                    geboortedatum="1983-05-26")  # fmt: skip
+        assert bsns(await personen(client, body)) == [BSN_HOOFDPERSOON]
+    body = zoek("ZoekMetGeslachtsnaamEnGeboortedatum", geslachtsnaam="Be*",
+                geboortedatum="1983-05-26")  # fmt: skip
+    response = await personen(client, body)
+    assert response.status_code == 400
+    assert response.json()["invalidParams"][0]["code"] == "pattern"
+
+
+@pytest.mark.asyncio
+async def test_the_deceased_are_found_only_with_inclusief_overleden_personen(
+    client: httpx.AsyncClient,
+) -> None:
+    body = zoek("ZoekMetPostcodeEnHuisnummer", postcode="1998GH", huisnummer=40)
+    assert bsns(await personen(client, body)) == []
+    body["inclusiefOverledenPersonen"] = True
+    assert bsns(await personen(client, body)) == [BSN_OVERLEDEN]
+
+
+@pytest.mark.asyncio
+async def test_a_search_answers_with_persoon_beperkt_only(client: httpx.AsyncClient) -> None:
+    fields = ["naam.volledigeNaam", "adressering.adresregel1", "burgerservicenummer"]
+    body = zoek("ZoekMetStraatHuisnummerEnGemeenteVanInschrijving", fields, straat="kastanjelaan",
+                huisnummer=12, gemeenteVanInschrijving="1998", huisletter="a")  # fmt: skip
+    response = await personen(client, body)
+    assert response.status_code == 200
+    assert response.json()["personen"][0] == {
+        "burgerservicenummer": BSN_HOOFDPERSOON,
+        "naam": {"volledigeNaam": "Saskia Johanna van den Berg"},
+        "adressering": {"adresregel1": "Kastanjelaan 12 A"},
+    }
+    for outside in ("verblijfplaats", "partners", "naam.aanduidingNaamgebruik"):
+        body["fields"] = [outside]
+        refused = await personen(client, body)
+        assert refused.status_code == 400, outside
+        assert refused.json()["invalidParams"][0]["name"] == "fields[0]"

@@ -17,7 +17,7 @@ BAD_BSN = "123456789"
 def assert_problem(response: httpx.Response, status: int) -> dict:
     assert response.status_code == status, response.text
     assert response.headers["content-type"] == "application/problem+json"
-    assert response.headers["api-version"] == "1.0.0"
+    assert response.headers["api-version"] == "1.1.0"
     problem = response.json()
     assert {"type", "title", "status", "detail"} <= set(problem)
     assert problem["status"] == status

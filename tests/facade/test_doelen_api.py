@@ -59,6 +59,25 @@ async def test_a_doel_in_full_names_grondslag_fields_filters_and_who_may_use_it(
     ]
 
 
+async def test_a_doel_in_full_says_whether_and_how_it_may_search(facade: Facade) -> None:
+    kcc = (await facade.client.get("/api/v1/doelen/kcc-zaakstatus", headers=auth())).json()
+    belastingen = (await facade.client.get("/api/v1/doelen/belastingen", headers=auth())).json()
+
+    assert kcc["zoeken"] == {
+        "vormen": ["naam-geboortedatum", "postcode-huisnummer", "straat-huisnummer-gemeente"],
+        "velden": ["adresregel", "geboorte.datum", "naam.volledigeNaam"],
+        "maximumAantal": 5,
+        "brpFields": [
+            "adressering.adresregel1",
+            "adressering.adresregel2",
+            "burgerservicenummer",
+            "geboorte.datum",
+            "naam.volledigeNaam",
+        ],
+    }
+    assert belastingen["zoeken"] is None
+
+
 async def test_an_unknown_doel_is_404_and_the_doelen_need_a_token(facade: Facade) -> None:
     missing = await facade.client.get("/api/v1/doelen/spionage", headers=auth())
     assert missing.status_code == 404

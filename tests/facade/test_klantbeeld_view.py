@@ -32,7 +32,7 @@ async def test_the_main_person_gets_klant_zaken_contacts_bronnen_and_verwerking(
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/json"
     assert response.headers["cache-control"] == "no-store"
-    assert response.headers["api-version"] == "1.0.0"
+    assert response.headers["api-version"] == "1.1.0"
     view = response.json()
     assert set(view) == {"klant", "zaken", "contactmomenten", "bronnen", "verwerking"}
     assert view["klant"]["naam"]["volledigeNaam"] == "Saskia Johanna van den Berg"

@@ -36,7 +36,7 @@ async def test_an_escaped_exception_is_a_500_problem_without_its_message(
         response = await client.get("/boem")
     assert response.status_code == 500
     assert response.headers["content-type"] == "application/problem+json"
-    assert response.headers["api-version"] == "1.0.0"
+    assert response.headers["api-version"] == "1.1.0"
     assert response.json()["code"] == "interne-fout"
     assert "999993653" not in response.text
     assert "999993653" not in caplog.text

@@ -198,3 +198,23 @@ def test_every_secret_the_demo_ships_is_on_the_denylist() -> None:
     assert len(shipped) >= 4
     assert [s for s in shipped if not is_demo_secret(s)] == []
     assert fingerprint_of_key(FORMER_DEMO_PUBLIC_KEY) in DEMO_MATERIAL
+
+
+def test_productie_refuses_the_demo_zoekresultaat_key_and_a_short_one(tmp_path: Path) -> None:
+    demo = tomllib.loads((CONFIG / "demo.toml").read_text(encoding="utf-8"))
+    shutil.copytree(CONFIG, tmp_path / "config")
+    productie = tmp_path / "config" / "productie.example.toml"
+    text = productie.read_text(encoding="utf-8").replace(
+        '# key_env = "KLANTBEELD_ZOEKRESULTAAT_KEY"', '[zoeken]\nkey_env = "ZOEK_KEY"'
+    )
+    productie.write_text(text, encoding="utf-8")
+
+    demo_key = demo["zoeken"]["key"]
+    problems = _problems(productie, {**PRODUCTIE_ENV, "ZOEK_KEY": demo_key})
+    assert any("zoeken.key_env: is a secret published with the demo" in p for p in problems)
+    assert not any(demo_key in p for p in problems)
+    short = _problems(productie, {**PRODUCTIE_ENV, "ZOEK_KEY": "te-kort"})
+    assert any("zoeken.key: a zoekresultaat key needs at least 32 bytes" in p for p in short)
+    own = load_settings(productie, env={**PRODUCTIE_ENV, "ZOEK_KEY": "z" * 40})
+    assert own.zoeken.key == "z" * 40
+    assert "z" * 40 not in repr(own)

@@ -258,3 +258,35 @@ def test_the_check_fails_on_an_undocumented_status_or_an_unknown_field(
     no_version.request = request
     with pytest.raises(AssertionError):
         contract.check(no_version)
+
+
+async def test_every_status_of_the_search_is_produced_and_documented(
+    facade: Facade, contract: Contract
+) -> None:
+    balie = caller_token("klantbeeld.burgerzaken")
+    naam = {"geslachtsnaam": "Berg", "geboortedatum": "1983-05-26"}
+    responses = {
+        "ok naam": await facade.zoeken(naam),
+        "ok postcode": await facade.zoeken({"postcode": "1998AB", "huisnummer": 12}),
+        "ok straat": await facade.zoeken(
+            {"straat": "Kastanjelaan", "huisnummer": 12, "gemeenteVanInschrijving": "1998"}
+        ),
+        "ok telefoon": await facade.zoeken({"telefoonnummer": "06-87001122"}),
+        "ok niemand": await facade.zoeken({"emailadres": "niemand@example.nl"}),
+        "400": await facade.zoeken({"postcode": "0000", "huisnummer": -1}),
+        "401": await facade.zoeken(naam, token="geen.geldig.token"),
+        "403": await facade.zoeken(naam, doel="burgerzaken-balie", token=balie),
+    }
+    facade.registers.state.faults.set("brp", Fault.http_status(503))
+    responses["503"] = await facade.zoeken(naam)
+    facade.registers.state.faults.clear()
+    handle = responses["ok naam"].json()["kandidaten"][0]["zoekresultaat"]
+    responses["klantbeeld ok"] = await facade.klantbeeld(body={"zoekresultaat": handle})
+    responses["klantbeeld 400"] = await facade.klantbeeld(body={"zoekresultaat": "zr1.x"})
+    responses["klantbeeld 403"] = await facade.klantbeeld(
+        body={"zoekresultaat": handle}, doel="kcc-zaakstatus"
+    )
+    for name, response in responses.items():
+        expected = int(name.split()[-1]) if name[-1].isdigit() else 200
+        assert response.status_code == expected, name
+        contract.check(response)

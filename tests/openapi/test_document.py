@@ -96,7 +96,11 @@ def test_the_klantbeeld_operation_documents_its_headers_body_and_statuses(
     verzoek = doc["components"]["schemas"]["KlantbeeldVerzoek"]
     assert verzoek["properties"]["burgerservicenummer"]["pattern"] == "^[0-9]{9}$"
     assert verzoek["properties"]["fields"]["maxItems"] == MAX_FIELDS
-    assert verzoek["required"] == ["burgerservicenummer"]
+    # Exactly one of the BSN and a search's handle (issue 14).
+    assert verzoek["oneOf"] == [
+        {"required": ["burgerservicenummer"]},
+        {"required": ["zoekresultaat"]},
+    ]
     statuses = set(op["responses"])
     assert {"200", "400", "401", "403", "404", "405", "413", "415", "503"} <= statuses
     unavailable = contract.resolve(op["responses"]["503"])

@@ -30,7 +30,7 @@ async def test_every_response_carries_api_version_and_the_security_headers(
         await facade.client.get("/api/v1/onbekend"),
     ]
     for response in responses:
-        assert response.headers["api-version"] == "1.0.0"
+        assert response.headers["api-version"] == "1.1.0"
         assert response.headers["x-content-type-options"] == "nosniff"
         assert response.headers["x-frame-options"] == "DENY"
         assert "frame-ancestors 'none'" in response.headers["content-security-policy"]

@@ -1,10 +1,12 @@
-"""No BSN anywhere it does not belong: a whole demo run, everything the process writes captured.
+"""No BSN, no search value anywhere it does not belong: a whole demo run, everything captured.
 
 Several persons, several doelen, failing registers, refusals and bad input,
 with logging at DEBUG (to the JSON handler and to pytest's capture), ordinary
 tracing sampling everything, and the protocollering. The BSNs used may appear
 in the successful answers, and nowhere else: not in a log line, a span, an
-audit record or a problem body.
+audit record or a problem body. The values of the searches in the run (names, postcodes,
+streets, phone numbers, e-mail addresses) are personal data too: they may appear in no
+log line, span, audit record or problem body either (only in an answer, as data found).
 """
 
 from __future__ import annotations
@@ -33,6 +35,21 @@ UNKNOWN = "999990111"
 USED = [BSN_HOOFDPERSOON, BSN_GEHEIM, BSN_OVERLEDEN, BSN_ONBEKEND_IN_BRP, BSN_ALLEEN_BRP, UNKNOWN]
 # Also data that only the registers hold: a partner's BSN in the BRP answer.
 SECRETS = [*USED, BSN_PARTNER]
+# What the searches in the run send, in the forms the caller wrote them and as normalised.
+SEARCH_VALUES = [
+    "Berg",
+    "Kastanjelaan",
+    "1998AB",
+    "1998 ab",
+    "06-87001122",
+    "+31 6 8700 1122",
+    "+31687001122",
+    "87001122",
+    "S.vandenBerg@Example.NL",
+    "s.vandenberg@example.nl",
+    "Onbekendnaam",
+    "0699999999",
+]
 LOGGERS = ["", "httpx", "httpcore", "facade", "connectors", "uvicorn", "aiohttp"]
 
 
@@ -59,6 +76,7 @@ async def _run_and_check(
 
     answers: list[str] = []
     problems: list[str] = []
+    searched: list[str] = []
     async for facade in make_facade(demo_settings(), tracer_provider=provider):
         faults = facade.registers.state.faults
 
@@ -118,6 +136,43 @@ async def _run_and_check(
             },
         )
         answers.append(response.text)
+
+        # Searches: found, not found, refused, invalid, a failing register.
+        async def search(
+            body: dict, doel: str = "kcc-algemene-vraag", facade: Facade = facade, **kwargs: object
+        ) -> None:
+            response = await facade.zoeken(body, doel=doel, **kwargs)  # type: ignore[arg-type]
+            if response.headers["content-type"] == "application/problem+json":
+                problems.append(response.text)
+            else:
+                searched.append(response.text)
+                for kandidaat in response.json()["kandidaten"]:
+                    await ask_by_handle(kandidaat["zoekresultaat"], doel)
+
+        async def ask_by_handle(handle: str, doel: str, facade: Facade = facade) -> None:
+            response = await facade.klantbeeld(body={"zoekresultaat": handle}, doel=doel)
+            answers.append(response.text)
+
+        await search({"geslachtsnaam": "Berg", "voorvoegsel": "van den",
+                      "geboortedatum": "1983-05-26"})  # fmt: skip
+        await search({"postcode": "1998 ab", "huisnummer": 12})
+        await search({"straat": "Kastanjelaan", "huisnummer": 12,
+                      "gemeenteVanInschrijving": "1998"}, "kcc-zaakstatus")  # fmt: skip
+        await search({"telefoonnummer": "06-87001122"})
+        await search({"telefoonnummer": "+31 6 8700 1122"})
+        await search({"emailadres": "S.vandenBerg@Example.NL"})
+        await search({"geslachtsnaam": "Onbekendnaam", "geboortedatum": "1983-05-26"})
+        await search({"telefoonnummer": "0699999999"})
+        await search({"telefoonnummer": "06-87001122"}, "kcc-zaakstatus")  # shape not allowed
+        await search({"postcode": "1998AB", "huisnummer": 0})  # invalid
+        await search({"geslachtsnaam": "Berg*", "geboortedatum": "1983"})  # invalid
+        faults.set("brp", Fault.http_status(503))
+        await search({"postcode": "1998AB", "huisnummer": 12})
+        faults.clear()
+        faults.set("klantinteracties", Fault.server_error())
+        await search({"telefoonnummer": "+31 6 8700 1122"})
+        faults.clear()
+        assert len(searched) >= 6
         audit = json.dumps(facade.sink.records())
 
     assert BSN_HOOFDPERSOON in "".join(answers), "the run must have shown data to check"
@@ -152,3 +207,6 @@ async def _run_and_check(
     for where, text in captured.items():
         for bsn in SECRETS:
             assert bsn not in text, f"BSN found in {where}"
+        for value in SEARCH_VALUES:
+            assert value.casefold() not in text.casefold(), f"a search value found in {where}"
+    assert "klantbeeld persoon" in audit, "the searches must have recorded the persons found"

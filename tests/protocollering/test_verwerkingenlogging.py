@@ -21,7 +21,7 @@ from opentelemetry.trace import set_span_in_context
 from connectors.auth import ZgwJwtAuth
 from facade.protocollering import attributes as attr
 from facade.protocollering.pseudonym import Pseudonymizer, PseudonymKey
-from facade.protocollering.sink import AUDIT_SPAN, PROCESSING_SPAN, SinkError
+from facade.protocollering.sink import AUDIT_SPAN, PERSON_SPAN, PROCESSING_SPAN, SinkError
 from facade.protocollering.verwerkingenlogging import VerwerkingenloggingSink
 
 BASE = "https://vwl.example.nl/api/v1"
@@ -400,3 +400,37 @@ async def test_bewaartermijn_and_systeem_are_configurable(register) -> None:
 
     body = sent(route)
     assert (body["bewaartermijn"], body["systeem"]) == ("P7Y", "klantbeeld-facade 1.4")
+
+
+async def test_a_search_sends_every_person_it_received_as_a_verwerkt_object(sink, register) -> None:
+    route = register.post(ENDPOINT).mock(side_effect=created)
+    other = Pseudonymizer(PseudonymKey("k2024", b"pseudonym-key")).pseudonym("999990093")
+    exporter = InMemorySpanExporter()
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    tracer = provider.get_tracer("klantbeeld.protocollering")
+    processing = {attr.PROCESSING_ACTIVITY_ID: ACTIVITY}
+    span = tracer.start_span(PROCESSING_SPAN, attributes=processing, start_time=START_NS)
+    for pseudonym in (PSEUDONYM, other):
+        tracer.start_span(
+            PERSON_SPAN,
+            context=set_span_in_context(span),
+            attributes={
+                attr.PROCESSING_ACTIVITY_ID: ACTIVITY,
+                attr.DATA_SUBJECT_ID: pseudonym,
+                attr.DATA_SUBJECT_ID_TYPE: "BSN",
+                attr.DATA_SUBJECT_KEY_ID: "k2024",
+                attr.DELIVERED: True,
+            },
+        ).end()
+    tracer.start_span(
+        AUDIT_SPAN, context=set_span_in_context(span), attributes=AUDIT_ATTRIBUTES
+    ).end()
+    span.end()
+
+    await sink.write(list(exporter.get_finished_spans()))
+
+    assert [o["objectId"] for o in sent(route)["verwerkteObjecten"]] == [
+        PSEUDONYM[:32],
+        other[:32],
+    ]

@@ -65,6 +65,22 @@ def test_it_stops_cleanly_even_with_a_hanging_register() -> None:
     assert not workdir.exists()  # the temporary protocollering is removed
 
 
+def test_the_kit_searches_and_asks_the_klantbeeld_by_the_handle(
+    klantbeeld_facade: RunningFacade,
+) -> None:
+    found = klantbeeld_facade.zoeken({"telefoonnummer": "06-87001122"})
+    assert found.status_code == 200, found.text
+    [kandidaat] = found.json()["kandidaten"]
+    assert kandidaat["naam"]["volledigeNaam"] == "Saskia Johanna van den Berg"
+
+    view = klantbeeld_facade.klantbeeld_van(kandidaat["zoekresultaat"])
+
+    assert view.status_code == 200
+    assert view.json()["klant"]["burgerservicenummer"] == BSN_HOOFDPERSOON
+    names = [r["name"] for r in klantbeeld_facade.audit_records()]
+    assert "klantbeeld persoon" in names
+
+
 def test_heal_clears_faults_latency_and_open_circuit_breakers(
     klantbeeld_facade: RunningFacade,
 ) -> None:

@@ -1,0 +1,158 @@
+"""`POST /api/v1/personen/zoeken`: find the caller by name, address, phone or e-mail.
+
+The klantbeeld's shape: authenticate → start the record → parse (400) → authorize
+(403, before any register is called) → search → record every person received →
+confirm the record → answer. Each candidate carries a `zoekresultaat`, the handle
+the klantbeeld takes instead of the BSN (facade/handles.py). More persons than the
+doel's maximum is a 400 `te-veel-resultaten`: never a silently cut list.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from connectors.context import CallContext
+from connectors.tracing import propagate_as
+from facade.callers import Caller
+from facade.kandidaat import delivered_paths, kandidaat
+from facade.middleware import ARRIVAL
+from facade.problems import Problem, unavailable
+from facade.protocollering.trail import Processing
+from facade.routes import (
+    ViewResponse,
+    authenticated,
+    measured,
+    note_wait,
+    recorded,
+    unless_client_goes,
+    waited_too_long,
+    without_tracestate,
+)
+from facade.state import AppState
+from facade.validation import read_body
+from facade.zoekvraag import Zoekvraag, authorize_zoeken, parse_zoekvraag
+
+
+async def personen_zoeken(request: Request) -> Response:
+    """One search; recorded, like a klantbeeld, before it is answered."""
+    state: AppState = request.app.state.facade
+    note_wait(request)
+    caller = await authenticated(request, state)
+    processing = state.trail.start(without_tracestate(request.headers), client_id=caller.client_id)
+    processing.caller(client_id=caller.client_id, subject=caller.subject, issuer=caller.issuer)
+    processing.search("onbekend")
+    return await measured(
+        request, state, recorded(request, state, caller, processing, handler=_zoeken)
+    )
+
+
+async def _zoeken(
+    request: Request, state: AppState, caller: Caller, processing: Processing
+) -> Response:
+    raw = await read_body(request, state.settings.server.max_body_bytes)
+    vraag = parse_zoekvraag(raw, request, state.policies)
+    doel = vraag.doel
+    processing.search(vraag.vorm)
+    processing.activity(doel.verwerkingsactiviteit)
+    processing.doel(
+        doel_id=doel.id,
+        naam=doel.naam,
+        grondslag=doel.grondslag,
+        beleidsversie=state.policies.versie,
+    )
+    processing.stated(gebruiker=vraag.gebruiker, verwerking=vraag.verwerking)
+    authorize_zoeken(caller, vraag, state.policies)
+    if state.handles is None or not state.zoeker.kan_zoeken:
+        raise unavailable(
+            "zoeken-niet-ingericht",
+            "Zoeken naar personen is op deze façade niet ingericht (geen sleutel voor het "
+            "zoekresultaat of geen BRP).",
+        )
+    arrived = request.scope.get(ARRIVAL, asyncio.get_running_loop().time())
+    if state.in_flight >= state.settings.server.max_in_flight or waited_too_long(state, request):
+        raise unavailable(
+            "overbelast",
+            "De façade verwerkt nu te veel verzoeken tegelijk. Probeer het zo opnieuw.",
+            retry_after=1,
+        )
+    state.in_flight += 1
+    try:
+        return await _answer(request, state, caller, vraag, processing, arrived)
+    finally:
+        state.in_flight -= 1
+
+
+async def _answer(
+    request: Request,
+    state: AppState,
+    caller: Caller,
+    vraag: Zoekvraag,
+    processing: Processing,
+    arrived: float,
+) -> Response:
+    doel = vraag.doel
+    assert doel.zoeken is not None and state.handles is not None
+    with propagate_as(processing.span):
+        uitkomst = await unless_client_goes(
+            request, state.zoeker.zoek(vraag, _call_context(caller, vraag), arrived)
+        )
+    processing.consulted(uitkomst.bronnen)
+    if uitkomst.mislukt:
+        raise unavailable(
+            "zoekbron-onbeschikbaar",
+            "Een register dat voor deze zoekvraag nodig is, antwoordde niet. Probeer het "
+            "later opnieuw.",
+        )
+    bsns = [p["burgerservicenummer"] for p in uitkomst.personen] or uitkomst.te_veel
+    if len(bsns) > doel.zoeken.maximum or uitkomst.afgekapt:
+        # Every person received is recorded, none delivered.
+        processing.found(bsns, delivered=False)
+        raise Problem(
+            400,
+            "te-veel-resultaten",
+            "Te veel resultaten.",
+            f"De zoekvraag past op meer dan {doel.zoeken.maximum} personen. Verfijn de "
+            "zoekvraag, bijvoorbeeld met voornamen, een huisletter of een toevoeging.",
+        )
+    processing.found(bsns, delivered=True)
+    kandidaten = [
+        kandidaat(
+            persoon,
+            doel.zoeken.velden,
+            state.handles.issue(
+                persoon["burgerservicenummer"],
+                issuer=caller.issuer,
+                subject=caller.subject,
+                doel=doel.id,
+            ),
+        )
+        for persoon in uitkomst.personen
+    ]
+    processing.delivered(delivered_paths(kandidaten))
+    return ViewResponse(
+        {
+            "kandidaten": kandidaten,
+            "bronnen": uitkomst.bronnen,
+            "verwerking": {
+                "doel": doel.id,
+                "beleidsversie": state.policies.versie,
+                "traceId": processing.trace_id,
+                "tijdstip": datetime.now(UTC)
+                .isoformat(timespec="milliseconds")
+                .replace("+00:00", "Z"),
+            },
+        }
+    )
+
+
+def _call_context(caller: Caller, vraag: Zoekvraag) -> CallContext:
+    # As for the klantbeeld: the token's subject is the user, X-Gebruiker names it.
+    return CallContext(
+        gebruiker=caller.subject,
+        gebruiker_weergave=vraag.gebruiker or caller.subject,
+        verwerking=vraag.verwerking,
+    )
