@@ -17,7 +17,7 @@ from connectors.context import CallContext
 from connectors.errors import UpstreamError
 from connectors.records import Persoon
 
-_BSN = re.compile(r"^[0-9]{9}$")
+_BSN = re.compile(r"[0-9]{9}")  # used with fullmatch: no trailing newline, ASCII digits
 RAADPLEEG = "RaadpleegMetBurgerservicenummer"
 
 
@@ -72,7 +72,7 @@ class BrpZoeker:
             raise UpstreamError(
                 "De BRP gaf een antwoord in een onbekende vorm.", code="ongeldige-vorm"
             )
-        if not all(_BSN.match(p["burgerservicenummer"]) for p in personen):
+        if not all(_BSN.fullmatch(p["burgerservicenummer"]) for p in personen):
             raise UpstreamError(
                 "De BRP gaf een antwoord in een onbekende vorm.", code="ongeldige-vorm"
             )

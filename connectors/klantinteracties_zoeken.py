@@ -1,9 +1,11 @@
 """Klantinteracties (Open Klant 2.x): which persons gave this phone number or e-mail address.
 
 `GET /digitaleadressen?adres__icontains=…&soortDigitaalAdres=…` finds the addresses
-that contain the value (for a phone number: its last 8 digits, so `06-1234 5678` and
-`+31612345678` are both found); only those whose normalised address equals the
-normalised value are kept. Each one's `verstrektDoorPartij` is read
+that contain the value (for a phone number: its last 8 digits, so a stored
+`0612345678`, `06-12345678` or `+31612345678` is found; a number stored with a
+separator inside its last 8 digits, `06-1234 5678`, is not — `adres__icontains` is a
+plain substring match, DESIGN.md "Zoeken"); only those whose normalised address
+equals the normalised value are kept. Each one's `verstrektDoorPartij` is read
 (`GET /partijen/{uuid}`) for its BSN identificator. The value is in a query string,
 which the façade's log redaction strips and its spans never carry (`url.path` only).
 """
@@ -11,6 +13,7 @@ which the façade's log redaction strips and its spans never carry (`url.path` o
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -75,8 +78,7 @@ class DigitaalAdresZoeker:
                 isinstance(groep, dict)
                 and groep.get("codeSoortObjectId") == "bsn"
                 and isinstance(groep.get("objectId"), str)
-                and groep["objectId"].isdigit()
-                and len(groep["objectId"]) == 9
+                and re.fullmatch(r"[0-9]{9}", groep["objectId"]) is not None
             ):
                 found.append(groep["objectId"])
         return found

@@ -24,7 +24,10 @@ KANDIDAAT_PADEN = (
 )
 
 
-def kandidaat(persoon: Persoon, velden: Iterable[str], zoekresultaat: str) -> dict[str, Any]:
+def kandidaat(
+    persoon: Persoon, velden: Iterable[str], zoekresultaat: str, *, alleen_binnenland: bool = False
+) -> dict[str, Any]:
+    """`alleen_binnenland`: the doel shows no address abroad, here as in its klantbeeld."""
     allowed = set(velden)
     view: dict[str, Any] = {"zoekresultaat": zoekresultaat}
     naam = _get(persoon, "naam", "volledigeNaam")
@@ -34,6 +37,8 @@ def kandidaat(persoon: Persoon, velden: Iterable[str], zoekresultaat: str) -> di
     if "geboorte.datum" in allowed and isinstance(datum, dict):
         view["geboorte"] = {"datum": _datum(datum)}
     regel = _adresregel(persoon)
+    if alleen_binnenland and not _in_nederland(persoon):
+        regel = None
     if "adresregel" in allowed and regel:
         view["adresregel"] = regel
     view["geheimhoudingPersoonsgegevens"] = persoon.get("geheimhoudingPersoonsgegevens") is True
@@ -60,6 +65,15 @@ def _datum(datum: dict[str, Any]) -> dict[str, Any]:
     # The BRP's date types (Datum, JaarDatum, DatumOnbekend, …) as they are, without extras.
     keep = ("type", "datum", "jaar", "maand", "onbekend", "langFormaat")
     return {k: datum[k] for k in keep if k in datum}
+
+
+NEDERLAND = "6030"  # Tabel 34 Landen
+
+
+def _in_nederland(persoon: Persoon) -> bool:
+    """The BRP names an address's `land` for an address abroad; none, or 6030: here."""
+    land = _get(persoon, "adressering", "land")
+    return land is None or (isinstance(land, dict) and land.get("code") == NEDERLAND)
 
 
 def _adresregel(persoon: Persoon) -> str | None:

@@ -102,6 +102,8 @@ async def _answer(
         )
     processing.consulted(uitkomst.bronnen)
     if uitkomst.mislukt:
+        # The BRP may have been asked about persons Klantinteracties named: recorded.
+        processing.found(uitkomst.gevraagd, delivered=False)
         raise unavailable(
             "zoekbron-onbeschikbaar",
             "Een register dat voor deze zoekvraag nodig is, antwoordde niet. Probeer het "
@@ -119,6 +121,7 @@ async def _answer(
             "zoekvraag, bijvoorbeeld met voornamen, een huisletter of een toevoeging.",
         )
     processing.found(bsns, delivered=True)
+    processing.found(uitkomst.gevraagd, delivered=False)  # asked, not in the BRP's answer
     kandidaten = [
         kandidaat(
             persoon,
@@ -129,6 +132,7 @@ async def _answer(
                 subject=caller.subject,
                 doel=doel.id,
             ),
+            alleen_binnenland=doel.klant.alleen_binnenlands_adres,
         )
         for persoon in uitkomst.personen
     ]

@@ -42,10 +42,16 @@ class Zoekuitkomst:
     # A register's page cap cut the addresses found: the list may miss persons, so it
     # counts as too many (never a silently cut list).
     afgekapt: bool = False
+    # BSNs Klantinteracties gave and the BRP was asked about: personal data processed,
+    # recorded whether or not the BRP answered for them.
+    gevraagd: list[str] = field(default_factory=list)
+    # The search needs a kind of register that is not configured (no Klantinteracties
+    # for a phone number): not "nobody has this number".
+    geen_bron: bool = False
 
     @property
     def mislukt(self) -> bool:
-        return any(b["status"] in ("fout", "timeout") for b in self.bronnen)
+        return self.geen_bron or any(b["status"] in ("fout", "timeout") for b in self.bronnen)
 
 
 class PersonenZoeker:
@@ -60,7 +66,9 @@ class PersonenZoeker:
     async def zoek(self, vraag: Zoekvraag, ctx: CallContext, arrived: float) -> Zoekuitkomst:
         assert vraag.doel.zoeken is not None, "authorize_zoeken checked it"
         budget_end = arrived + self.total_budget
-        fields = brp_fields(vraag.doel.zoeken.velden)
+        fields = brp_fields(
+            vraag.doel.zoeken.velden, alleen_binnenland=vraag.doel.klant.alleen_binnenlands_adres
+        )
         maximum = vraag.doel.zoeken.maximum
         brp = self.registers.of("brp")[0]
         ctx = with_changes(ctx, brp_doelbinding=vraag.doel.brp_doelbinding)
@@ -68,13 +76,16 @@ class PersonenZoeker:
             ctx = with_changes(ctx, origin_oin=brp.source.origin_oin)
         zoeker = BrpZoeker(_connector(brp))
         uitkomst = Zoekuitkomst()
-        if vraag.vorm in VIA_KLANTINTERACTIES:
+        if vraag.vorm in VIA_KLANTINTERACTIES and not self.registers.of("klantinteracties"):
+            uitkomst.geen_bron = True
+        elif vraag.vorm in VIA_KLANTINTERACTIES:
             bsns = await self._digitale_adressen(vraag, ctx, budget_end, uitkomst)
             if uitkomst.mislukt or not bsns:
                 pass  # the BRP is not asked
             elif uitkomst.afgekapt or len(bsns) > min(maximum, MAX_KANDIDATEN):
                 uitkomst.te_veel = bsns
             else:
+                uitkomst.gevraagd = bsns
                 found = await _timed(
                     brp, budget_end, uitkomst, lambda: zoeker.raadpleeg(bsns, fields, ctx)
                 )

@@ -83,11 +83,20 @@ PERSOON_BEPERKT: frozenset[str] = frozenset(
 MAX_KANDIDATEN = 20
 
 
-def brp_fields(kandidaat_velden: tuple[str, ...] | frozenset[str]) -> tuple[str, ...]:
-    """The BRP `fields` of a search for these candidate fields, with the key asked back."""
+def brp_fields(
+    kandidaat_velden: tuple[str, ...] | frozenset[str], *, alleen_binnenland: bool = False
+) -> tuple[str, ...]:
+    """The BRP `fields` of a search for these candidate fields, with the key asked back.
+
+    `alleen_binnenland` (a doel that never shows an address abroad): the address's
+    `land` too, so an address line abroad can be left out (`PersoonBeperkt` has no
+    `adresseringBinnenland`).
+    """
     fields = {"burgerservicenummer"}
     for veld in kandidaat_velden:
         fields.update(KANDIDAAT_VELDEN[veld])
+    if alleen_binnenland and "adresregel" in kandidaat_velden:
+        fields.add("adressering.land")
     return tuple(sorted(fields))
 
 

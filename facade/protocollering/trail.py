@@ -99,8 +99,13 @@ class Processing:
         self.audit[a.SEARCH_SHAPE] = vorm
 
     def found(self, bsns: Iterable[str], *, delivered: bool) -> None:
-        """Persons a search received: each gets a child span with its own pseudonym."""
-        self._persons = [(bsn, delivered) for bsn in dict.fromkeys(bsns)]
+        """Persons a search received: each gets a child span with its own pseudonym.
+
+        Called again, it adds the persons not yet named (a person named twice keeps
+        the first call's `delivered`).
+        """
+        named = {bsn for bsn, _ in self._persons}
+        self._persons += [(bsn, delivered) for bsn in dict.fromkeys(bsns) if bsn not in named]
         self.audit[a.FOUND] = len(self._persons)
 
     def caller(self, *, client_id: str, subject: str, issuer: str) -> None:

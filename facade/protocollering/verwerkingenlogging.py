@@ -29,6 +29,7 @@ from facade.protocollering import attributes as attr
 from facade.protocollering.sink import AUDIT_SPAN, PERSON_SPAN, PROCESSING_SPAN, SinkError
 
 ACTIE_NAAM = "Klantbeeld opvragen"
+ZOEK_ACTIE_NAAM = "Personen zoeken"  # a search (klantbeeld.handeling = zoeken)
 # The soort of identifier in `objectId`: a truncated HMAC pseudonym of the BSN.
 # The spec leaves `soortObjectId` a free string (example "BSN", no enum), so
 # nothing forces "BSN" — which would be a lie about what `objectId` holds. The
@@ -126,7 +127,11 @@ class VerwerkingenloggingSink:
         self, processing: ReadableSpan, audit: ReadableSpan, subject: str
     ) -> dict[str, Any]:
         body: dict[str, Any] = {
-            "actieNaam": ACTIE_NAAM,
+            "actieNaam": (
+                ZOEK_ACTIE_NAAM
+                if (audit.attributes or {}).get(attr.HANDELING) == "zoeken"
+                else ACTIE_NAAM
+            ),
             "verwerkingNaam": _cut(_text(audit.attributes, attr.DOEL_NAAM), MAX_STRING),
             "vertrouwelijkheid": "normaal",
             "bewaartermijn": self._bewaartermijn,

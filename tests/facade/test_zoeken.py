@@ -32,9 +32,11 @@ SASKIA = {
     "adresregel": "Kastanjelaan 12 A, 1998 AB KLAVERDAM",
     "geheimhoudingPersoonsgegevens": False,
 }
+# kcc-algemene-vraag shows no address abroad: the address's land is asked too.
 SEARCH_FIELDS = [
     "adressering.adresregel1",
     "adressering.adresregel2",
+    "adressering.land",
     "burgerservicenummer",
     "geboorte.datum",
     "naam.volledigeNaam",
@@ -482,3 +484,42 @@ async def test_addresses_cut_by_the_page_cap_are_too_many_never_a_cut_list() -> 
         assert "/haalcentraal/api/brp/personen" not in facade.paths()
         persons = [r for r in facade.sink.records() if r["name"] == "klantbeeld persoon"]
         assert [p["attributes"]["klantbeeld.geleverd"] for p in persons] == [False]
+
+
+async def test_a_doel_that_shows_no_address_abroad_leaves_it_out_of_the_candidate_too(facade):
+    vraag = {"geslachtsnaam": "Meijer", "geboortedatum": "1987-01-30"}
+
+    # kcc-algemene-vraag: alleenBinnenlandsAdres, as in its klantbeeld; kcc-zaakstatus: not.
+    (binnenland,) = kandidaten(await facade.zoeken(vraag))
+    (elders,) = kandidaten(await facade.zoeken(vraag, doel="kcc-zaakstatus"))
+
+    assert binnenland["naam"]["volledigeNaam"] == "Thomas Meijer"
+    assert "adresregel" not in binnenland
+    assert elders["adresregel"] == "Rue des Tilleuls 16, 1000 Bruxelles"
+
+
+async def test_persons_the_brp_was_asked_about_are_recorded_when_it_fails(facade):
+    # Klantinteracties named her; the BRP was asked about her and failed: processed all the same.
+    facade.registers.state.faults.set("brp", Fault.http_status(503))
+
+    response = await facade.zoeken({"telefoonnummer": "06-87001122"})
+
+    assert response.status_code == 503
+    persons = [r for r in facade.sink.records() if r["name"] == "klantbeeld persoon"]
+    assert [p["attributes"]["dpl.core.data_subject_id"] for p in persons] == [
+        facade_pseudonym(facade)(BSN_HOOFDPERSOON)
+    ]
+    assert persons[0]["attributes"]["klantbeeld.geleverd"] is False
+
+
+async def test_a_phone_search_without_a_klantinteracties_register_is_503_not_nobody() -> None:
+    settings = demo_settings()
+    settings = replace(
+        settings, registers=tuple(r for r in settings.registers if r.soort != "klantinteracties")
+    )
+    async for facade in make_facade(settings):
+        response = await facade.zoeken({"telefoonnummer": "06-87001122"})
+
+        assert response.status_code == 503
+        assert response.json()["code"] == "zoekbron-onbeschikbaar"
+        assert facade.calls == []

@@ -424,7 +424,9 @@ async def test_a_search_sends_every_person_it_received_as_a_verwerkt_object(sink
             },
         ).end()
     tracer.start_span(
-        AUDIT_SPAN, context=set_span_in_context(span), attributes=AUDIT_ATTRIBUTES
+        AUDIT_SPAN,
+        context=set_span_in_context(span),
+        attributes={**AUDIT_ATTRIBUTES, attr.HANDELING: "zoeken"},
     ).end()
     span.end()
 
@@ -434,3 +436,4 @@ async def test_a_search_sends_every_person_it_received_as_a_verwerkt_object(sink
         PSEUDONYM[:32],
         other[:32],
     ]
+    assert sent(route)["actieNaam"] == "Personen zoeken"
