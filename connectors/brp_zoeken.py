@@ -54,7 +54,9 @@ class BrpZoeker:
             raise UpstreamError(
                 "De BRP gaf niet de gevraagde personen terug.", code="andere-persoon"
             )
-        return personen
+        # As the ZoekMet… types do by default: no deceased person as a candidate
+        # (`opschortingBijhouding` comes unasked; reden "O" is overlijden).
+        return [p for p in personen if not _overleden(p)]
 
     async def _personen(self, body: dict[str, Any], ctx: CallContext) -> list[Persoon]:
         upstream = self.connector.upstream
@@ -81,3 +83,9 @@ class BrpZoeker:
         for persoon in personen:
             unique.setdefault(persoon["burgerservicenummer"], persoon)
         return list(unique.values())
+
+
+def _overleden(persoon: Persoon) -> bool:
+    opschorting = persoon.get("opschortingBijhouding")
+    reden = opschorting.get("reden") if isinstance(opschorting, dict) else None
+    return isinstance(reden, dict) and reden.get("code") == "O"

@@ -103,7 +103,8 @@ def brp_fields(
 def normalised_phone(text: str) -> str | None:
     """A phone number in E.164 (`+31612345678`), however it was written; None: not one.
 
-    Accepts `+31 6 1234 5678`, `0031-6-12345678`, `+31 (0)6 12345678`, `06-12345678`,
+    Accepts `+31 6 1234 5678`, `0031-6-12345678`, `+31 (0)6 12345678`, `+31 06 12345678`,
+    `06-12345678`,
     `06 1234 5678`, `(010) 123 4567`. A national number (leading 0) is Dutch.
     """
     cleaned = text.strip().replace("(0)", "")
@@ -117,6 +118,8 @@ def normalised_phone(text: str) -> str | None:
         digits = "31" + cleaned[1:]
     else:
         return None
+    if digits.startswith("310"):
+        digits = "31" + digits[3:]  # `+31 06 …`: the trunk 0 written after the country code
     if not digits.isascii() or not digits.isdigit() or not 8 <= len(digits) <= 15:
         return None
     if digits.startswith("31") and len(digits) != 11:

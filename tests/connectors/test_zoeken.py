@@ -151,6 +151,29 @@ async def test_raadplegen_asks_all_bsns_at_once_and_refuses_anyone_else(router, 
     assert raised.value.code == "andere-persoon"
 
 
+async def test_raadplegen_offers_no_deceased_person_as_the_search_types_do(router, zoeker):
+    overleden = {
+        **persoon_beperkt(ANDER_BSN),
+        "opschortingBijhouding": {
+            "reden": {"code": "O", "omschrijving": "overlijden"},
+            "datum": {"type": "Datum", "datum": "2024-02-01", "langFormaat": "1 februari 2024"},
+        },
+    }
+    router.post(f"{BRP}/personen").mock(
+        return_value=httpx.Response(
+            200,
+            json={
+                "type": "RaadpleegMetBurgerservicenummer",
+                "personen": [persoon_beperkt(), overleden],
+            },
+        )
+    )
+
+    found = await zoeker.raadpleeg([BSN, ANDER_BSN], FIELDS, CTX)
+
+    assert [p["burgerservicenummer"] for p in found] == [BSN]
+
+
 # ---- Klantinteracties: digitale adressen → partij → BSN ----------------------------------
 
 
@@ -266,6 +289,7 @@ async def test_an_email_address_matches_case_insensitively_and_an_inactive_parti
         ("06-87001122", "+31687001122"),
         ("+31 6 8700 1122", "+31687001122"),
         ("0031 (0)6 87001122", "+31687001122"),
+        ("+31 06 8700 1122", "+31687001122"),
         ("(010) 123 4567", "+31101234567"),
         ("+32 487 00 11 22", "+32487001122"),
         ("0612345", None),
