@@ -362,18 +362,22 @@ async def test_the_handle_is_refused_for_another_caller_another_doel_and_after_e
             await facade.zoeken({"geslachtsnaam": "Berg", "geboortedatum": "1983-05-26"})
         )
         handle = {"zoekresultaat": found[0]["zoekresultaat"]}
+        facade.calls.clear()
 
         other_caller = await facade.klantbeeld(
             body=handle, token=caller_token(sub="kcc-medewerker-2")
         )
         other_doel = await facade.klantbeeld(body=handle, doel="kcc-zaakstatus")
+        refused_calls = list(facade.calls)
         clock.now += 9 * 60
         in_time = await facade.klantbeeld(body=handle)
         clock.now += 61
         expired = await facade.klantbeeld(body=handle)
 
-    assert other_caller.status_code == 403
-    assert other_doel.status_code == 403
+    for refused in (other_caller, other_doel):
+        assert refused.status_code == 403
+        assert "andere aanvrager of een ander doel" in refused.json()["detail"]
+    assert refused_calls == []  # refused before any register is asked
     assert in_time.status_code == 200
     assert expired.status_code == 400
     assert expired.json()["invalidParams"] == [
