@@ -26,12 +26,18 @@ SOORT = {"telefoonnummer": "telefoonnummer", "emailadres": "email"}
 
 
 class DigitaalAdresZoeker:
-    def __init__(self, upstream: Upstream, *, max_pages: int = 2) -> None:
+    def __init__(
+        self, upstream: Upstream, *, max_pages: int = 2, max_partijen: int | None = None
+    ) -> None:
         self.upstream = upstream
         self.max_pages = max_pages
+        # More partijen than a search may show: none is read (no person processed
+        # for an answer that will be "te veel resultaten" anyway).
+        self.max_partijen = max_partijen
 
     async def bsns(self, vorm: str, waarde: str, ctx: CallContext) -> tuple[list[str], bool]:
-        """The BSNs of the partijen that gave this (normalised) address; and whether cut."""
+        """The BSNs of the partijen that gave this (normalised) address; and whether cut
+        (by the page cap, or by more partijen than `max_partijen`: then no BSN)."""
         if vorm == "telefoonnummer":
             term = waarde[-8:]  # in E.164: the last 8 digits, however the register wrote it
             same: Callable[[str], bool] = lambda adres: normalised_phone(adres) == waarde  # noqa: E731
@@ -51,6 +57,8 @@ class DigitaalAdresZoeker:
             # An address given by a betrokkene only (no partij) identifies nobody.
             if isinstance(value, str) and same(value) and url is not None:
                 partijen.setdefault(url, None)
+        if self.max_partijen is not None and len(partijen) > self.max_partijen:
+            return [], True
         try:
             async with asyncio.TaskGroup() as group:
                 reads = [group.create_task(self._bsn(url, ctx)) for url in partijen]

@@ -110,9 +110,15 @@ class PersonenZoeker:
         self, vraag: Zoekvraag, ctx: CallContext, budget_end: float, uitkomst: Zoekuitkomst
     ) -> list[str]:
         waarde = vraag.waarden[vraag.vorm]
+        assert vraag.doel.zoeken is not None
+        maximum = vraag.doel.zoeken.maximum
 
         async def one(register: Register) -> list[str]:
-            zoeker = DigitaalAdresZoeker(register.upstream, max_pages=register.settings.max_pages)
+            zoeker = DigitaalAdresZoeker(
+                register.upstream,
+                max_pages=register.settings.max_pages,
+                max_partijen=min(maximum, MAX_KANDIDATEN),
+            )
             found = await _timed(
                 register, budget_end, uitkomst, lambda: zoeker.bsns(vraag.vorm, waarde, ctx)
             )

@@ -237,8 +237,8 @@ async def test_a_phone_number_is_looked_up_by_its_last_8_digits_and_kept_only_wh
         return_value=paginated(
             [
                 digitaal_adres("06-87001122", PARTIJ_UUID),
-                # Contains the digits, but is another number: not the caller.
-                digitaal_adres("+32 4 87 00 11 22", ANDERE_PARTIJ_UUID),
+                # Contains the digits (as icontains matches), but is another number.
+                digitaal_adres("+32487001122", ANDERE_PARTIJ_UUID),
             ]
         )
     )
@@ -257,6 +257,28 @@ async def test_a_phone_number_is_looked_up_by_its_last_8_digits_and_kept_only_wh
     assert request.headers["authorization"] == f"Token {TOKEN}"
     assert lees.calls.last.request.headers["authorization"] == f"Token {TOKEN}"
     assert len(lees.calls) == 1
+
+
+async def test_more_partijen_than_a_search_may_show_are_not_read(router):
+    router.get(f"{KLANTINTERACTIES}/digitaleadressen").mock(
+        return_value=paginated(
+            [
+                digitaal_adres("0687001122", PARTIJ_UUID),
+                digitaal_adres("+31687001122", ANDERE_PARTIJ_UUID),
+            ]
+        )
+    )
+    lees = router.get(url__startswith=f"{KLANTINTERACTIES}/partijen/")
+    async with transport_for(router) as transport:
+        upstream = Upstream(
+            naam="openklant2", base_url=KLANTINTERACTIES, transport=transport, auth=TokenAuth(TOKEN)
+        )
+        zoeker = DigitaalAdresZoeker(upstream, max_partijen=1)
+
+        bsns, te_veel = await zoeker.bsns("telefoonnummer", "+31687001122", CTX)
+
+    assert (bsns, te_veel) == ([], True)
+    assert not lees.called  # no person processed for an answer that is "te veel" anyway
 
 
 async def test_an_email_address_matches_case_insensitively_and_an_inactive_partij_is_nobody(
