@@ -20,7 +20,7 @@ from connectors.tracing import propagate_as
 from facade.callers import Caller
 from facade.kandidaat import delivered_paths, kandidaat
 from facade.middleware import ARRIVAL
-from facade.problems import Problem, unavailable
+from facade.problems import Problem, bad_request, invalid, unavailable
 from facade.protocollering.trail import Processing
 from facade.routes import (
     ViewResponse,
@@ -53,6 +53,18 @@ async def personen_zoeken(request: Request) -> Response:
 async def _zoeken(
     request: Request, state: AppState, caller: Caller, processing: Processing
 ) -> Response:
+    if request.url.query:
+        # Names, postcodes and numbers in a URL end up in proxy and gateway logs: the
+        # search is refused, the parameters are never read or echoed.
+        raise bad_request(
+            [
+                invalid(
+                    "query",
+                    "geen-queryparameters",
+                    "Een zoekvraag hoort in de body, niet in de URL.",
+                )
+            ]
+        )
     raw = await read_body(request, state.settings.server.max_body_bytes)
     vraag = parse_zoekvraag(raw, request, state.policies)
     doel = vraag.doel

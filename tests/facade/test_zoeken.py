@@ -527,3 +527,19 @@ async def test_a_phone_search_without_a_klantinteracties_register_is_503_not_nob
         assert response.status_code == 503
         assert response.json()["code"] == "zoekbron-onbeschikbaar"
         assert facade.calls == []
+
+
+async def test_a_search_with_query_parameters_is_refused_and_asks_no_register(facade):
+    response = await facade.client.post(
+        "/api/v1/personen/zoeken?geslachtsnaam=Berg",
+        json={"geslachtsnaam": "Berg", "geboortedatum": "1983-05-26"},
+        headers={
+            "Authorization": f"Bearer {caller_token()}",
+            "X-Doelbinding": "kcc-algemene-vraag",
+        },
+    )
+
+    assert response.status_code == 400
+    assert response.json()["invalidParams"][0]["code"] == "geen-queryparameters"
+    assert "Berg" not in response.text
+    assert facade.calls == []
