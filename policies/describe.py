@@ -41,6 +41,8 @@ def doel_details(doel: Doel, policies: PolicySet) -> dict[str, Any]:
         "bronnen": sorted(doel.bronnen),
         "verplichteBronnen": sorted(doel.verplicht),
         "velden": list(doel.velden),
+        # `[velden.ondernemer]`: what it shows of a kvkNummer; empty: no ondernemers (403).
+        "veldenOndernemer": list(doel.ondernemer.velden) if doel.ondernemer else [],
         "altijdMeegeleverd": sorted(
             p for p in viewpaths.ALWAYS_WITH_RECORD if viewpaths.section_of(p) in doel.sections()
         ),
@@ -147,6 +149,16 @@ def _doel_section(d: dict[str, Any], kinds: KindRegistry) -> list[str]:
         lines.append(f"| `{path}` | {_source_of(path, kinds)} |")
     for path in d["altijdMeegeleverd"]:
         lines.append(f"| `{path}` | {_source_of(path, kinds)} (altijd mee met het record) |")
+    if d.get("veldenOndernemer"):
+        lines += [
+            "",
+            "| veld in het klantbeeld van een ondernemer (kvkNummer) | bron |",
+            "|---|---|",
+        ]
+        for path in d["veldenOndernemer"]:
+            lines.append(f"| `{path}` | {_source_of(path, kinds)} |")
+    else:
+        lines += ["", "Ondernemers (kvkNummer): niet in dit doel (403)."]
     lines += ["", "| filter | waarde |", "|---|---|"]
     for section, values in f.items():
         for name, value in values.items():

@@ -311,6 +311,8 @@ class CallerAuthTable(Table):
     scope_claim: str = "scope"
     roles_claim: str = "roles"
     bsn_claim: str = "bsn"
+    # The claim carrying a business's kvkNummer (eHerkenning); None: no self-service for one.
+    kvk_claim: str | None = None
     # More than five minutes of clock skew is a broken clock, not leeway.
     leeway_seconds: Annotated[int, between(0, 300)] = 30
 

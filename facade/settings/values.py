@@ -82,6 +82,7 @@ class CallerAuthSettings:
     scope_claim: str = "scope"
     roles_claim: str = "roles"
     bsn_claim: str = "bsn"
+    kvk_claim: str | None = None  # eHerkenning's kvkNummer: self-service for a business
     leeway_seconds: int = 30
 
 
