@@ -66,7 +66,11 @@ class KlantbeeldService:
         if isinstance(subject, str):
             subject = Subject(BURGERSERVICENUMMER, subject)
         calls = [
-            Call(register, _query(plan, register, subject))
+            Call(
+                register,
+                _query(plan, register, subject),
+                register.kind.ondernemer_needs if subject.is_ondernemer else (),
+            )
             for register in self.registers.all
             if plan.calls(register.soort) and register.source is not None
         ]

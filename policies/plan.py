@@ -77,7 +77,9 @@ def make_plan(doel: Doel, kinds: KindRegistry, requested: Sequence[str] | None =
     # A kind another called kind needs is called too (Klanten for Contactmomenten 1.0).
     pending = list(asked)
     while pending:
-        for need in kinds.get(pending.pop()).needs:
+        kind = kinds.get(pending.pop())
+        extra = kind.ondernemer_needs if doel.subject_type == KVK_NUMMER else ()
+        for need in (*kind.needs, *extra):
             if need in doel.bronnen and need not in asked:
                 asked[need] = frozenset()
                 pending.append(need)

@@ -14,6 +14,7 @@ from klantbeeld_demo.registers.ondernemers import (
     BV_HOOFDVESTIGING,
     BV_KVK,
     BV_NEVENVESTIGING,
+    BV_RSIN,
     EENMANSZAAK_KVK,
     EENMANSZAAK_VESTIGING,
 )
@@ -166,3 +167,48 @@ async def test_fields_of_an_ondernemer_are_the_ondernemer_paths(facade: Facade) 
         body={"kvkNummer": BV_KVK, "fields": ["klant.geboorte.datum"]}
     )
     assert person_path.status_code == 400
+
+
+async def test_the_zaken_of_the_bv_both_its_own_and_its_branchs(facade: Facade) -> None:
+    response = await facade.klantbeeld(body={"kvkNummer": BV_KVK})
+    view = response.json()
+    assert sorted(z["identificatie"] for z in view["zaken"]) == [
+        "ZAAK-2025-0000901",
+        "ZAAK-2025-0000902",
+    ]
+    # Open Zaak 1.30 (ondernemer_filter = "kvkNummer") by kvkNummer; the second
+    # zaaksysteem by the RSIN the Handelsregister gave, after it answered.
+    openzaak = [c.params for c in facade.calls if c.path == "/zaken/api/v1/zaken"]
+    assert {k for p in openzaak for k in p if k.startswith("rol__")} == {
+        "rol__betrokkeneIdentificatie__nietNatuurlijkPersoon__kvkNummer",
+        "rol__betrokkeneIdentificatie__vestiging__kvkNummer",
+    }
+    tweede = [c.params for c in facade.calls if c.path == "/zaaksysteem2/zaken/api/v1/zaken"]
+    assert tweede == [
+        {
+            "rol__betrokkeneIdentificatie__nietNatuurlijkPersoon__innNnpId": BV_RSIN,
+            "ordering": "-startdatum",
+            "maximaleVertrouwelijkheidaanduiding": "beperkt_openbaar",
+        }
+    ]
+    assert not [c for c in facade.calls if "/personen" in c.path]
+
+
+async def test_a_branch_has_only_its_own_zaken(facade: Facade) -> None:
+    response = await facade.klantbeeld(
+        body={"kvkNummer": BV_KVK, "vestigingsnummer": BV_NEVENVESTIGING}
+    )
+    assert [z["identificatie"] for z in response.json()["zaken"]] == ["ZAAK-2025-0000902"]
+    filters = {k for c in facade.calls if "/zaken/api/v1/zaken" in c.path for k in c.params}
+    assert "rol__betrokkeneIdentificatie__vestiging__vestigingsNummer" in filters
+    assert not any("kvkNummer" in f or "innNnpId" in f for f in filters)
+
+
+async def test_an_eenmanszaak_has_no_rsin_so_the_rsin_register_is_not_asked(
+    facade: Facade,
+) -> None:
+    response = await facade.klantbeeld(body={"kvkNummer": EENMANSZAAK_KVK})
+    view = response.json()
+    assert [z["identificatie"] for z in view["zaken"]] == ["ZAAK-2025-0000903"]
+    assert bron(view, "zaken") == ["ok", "niet-gevonden"]
+    assert not [c for c in facade.calls if c.path.startswith("/zaaksysteem2/")]
