@@ -14,6 +14,7 @@ from policies.access import AccessRule
 from policies.loader import PolicySet
 from policies.model import Doel
 from policies.plan import section_filters
+from vocabulary.identifiers import BURGERSERVICENUMMER, KVK_NUMMER
 from vocabulary.kinds import KindRegistry
 from vocabulary.zoeken import brp_fields
 
@@ -142,9 +143,11 @@ def _doel_section(d: dict[str, Any], kinds: KindRegistry) -> list[str]:
         f"- **Verplichte registers:** {', '.join(d['verplichteBronnen']) or 'geen'}",
         f"- **BRP x-doelbinding:** {brp['doelbinding'] or '—'}; **BRP fields:** {fields}",
         "",
-        "| veld in het klantbeeld | bron |",
-        "|---|---|",
     ]
+    if d["velden"]:
+        lines += ["| veld in het klantbeeld | bron |", "|---|---|"]
+    else:
+        lines += ["Personen (BSN): niet in dit doel."]
     for path in d["velden"]:
         lines.append(f"| `{path}` | {_source_of(path, kinds)} |")
     for path in d["altijdMeegeleverd"]:
@@ -156,7 +159,7 @@ def _doel_section(d: dict[str, Any], kinds: KindRegistry) -> list[str]:
             "|---|---|",
         ]
         for path in d["veldenOndernemer"]:
-            lines.append(f"| `{path}` | {_source_of(path, kinds)} |")
+            lines.append(f"| `{path}` | {_source_of(path, kinds, ondernemer=True)} |")
     else:
         lines += ["", "Ondernemers (kvkNummer): niet in dit doel (403)."]
     lines += ["", "| filter | waarde |", "|---|---|"]
@@ -186,9 +189,15 @@ def _zoeken_lines(zoeken: dict[str, Any] | None) -> list[str]:
     ]
 
 
-def _source_of(path: str, kinds: KindRegistry) -> str:
-    """The kinds of register that can fill this path, as a person names them."""
-    return " / ".join(kinds.get(soort).label or soort for soort in kinds.filling(path))
+def _source_of(path: str, kinds: KindRegistry, ondernemer: bool = False) -> str:
+    """The kinds of register that can fill this path (for a person, or for an
+    ondernemer), as a person names them."""
+    subject = KVK_NUMMER if ondernemer else BURGERSERVICENUMMER
+    return " / ".join(
+        kinds.get(soort).label or soort
+        for soort in kinds.filling(path)
+        if not kinds.get(soort).identifiers or subject in kinds.get(soort).identifiers
+    )
 
 
 def _words(value: Any) -> str:
