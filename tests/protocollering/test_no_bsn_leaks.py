@@ -147,7 +147,9 @@ async def _run_and_check(
         answers.append(response.text)
 
         # Ondernemers: the eenmanszaak, a branch, unknown, refused, invalid, failing.
-        async def ask_kvk(body: dict, doel: str = "kcc-algemene-vraag", **kwargs: object) -> None:
+        async def ask_kvk(
+            body: dict, doel: str = "kcc-algemene-vraag", facade: Facade = facade, **kwargs: object
+        ) -> None:
             response = await facade.klantbeeld(body=body, doel=doel, **kwargs)  # type: ignore[arg-type]
             if response.headers["content-type"] == "application/problem+json":
                 problems.append(response.text)
