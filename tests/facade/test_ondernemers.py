@@ -212,3 +212,18 @@ async def test_an_eenmanszaak_has_no_rsin_so_the_rsin_register_is_not_asked(
     assert [z["identificatie"] for z in view["zaken"]] == ["ZAAK-2025-0000903"]
     assert bron(view, "zaken") == ["ok", "niet-gevonden"]
     assert not [c for c in facade.calls if c.path.startswith("/zaaksysteem2/")]
+
+
+async def test_contact_registers_are_asked_by_rsin_and_kvk_nummer_never_by_bsn(
+    facade: Facade,
+) -> None:
+    response = await facade.klantbeeld(body={"kvkNummer": BV_KVK})
+    assert response.status_code == 200
+    klanten = [c.params for c in facade.calls if c.path == "/klanten/api/v1/klanten"]
+    assert klanten and all(
+        p.get("subjectNietNatuurlijkPersoon__innNnpId") == BV_RSIN for p in klanten
+    )
+    partijen = [c.params for c in facade.calls if c.path.endswith("/partijen")]
+    assert partijen[0]["partijIdentificator__codeSoortObjectId"] == "kvk_nummer"
+    assert partijen[0]["partijIdentificator__objectId"] == BV_KVK
+    assert not [c for c in facade.calls for v in c.params.values() if v == "bsn"]
