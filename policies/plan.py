@@ -51,8 +51,12 @@ class Plan:
     @cached_property
     def tree(self) -> Tree:
         """The allow-list the view is projected through (`policies/projection.py`)."""
-        view = viewpaths.ONDERNEMER_VIEW if self.doel.subject_type == KVK_NUMMER else viewpaths.VIEW
-        return allowed_tree(self.velden, view)
+        if self.doel.subject_type != KVK_NUMMER:
+            return allowed_tree(self.velden)
+        # The kvkNummer is the caller's own key and tells an ondernemer's klant from a
+        # person's (OpenAPI `oneOf`): it travels with the klant, like a secrecy flag.
+        key = {"klant.kvkNummer"} if "klant" in self.sections else set()
+        return allowed_tree(self.velden | key, viewpaths.ONDERNEMER_VIEW)
 
     def calls(self, soort: str) -> bool:
         return soort in self.kinds

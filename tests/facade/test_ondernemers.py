@@ -162,7 +162,8 @@ async def test_a_bad_subject_is_400_naming_the_field_never_its_value(
 async def test_fields_of_an_ondernemer_are_the_ondernemer_paths(facade: Facade) -> None:
     response = await facade.klantbeeld(body={"kvkNummer": BV_KVK, "fields": ["klant.naam"]})
     assert response.status_code == 200, response.text
-    assert response.json()["klant"] == {"naam": "Voorbeeld Bouw B.V."}
+    # The kvkNummer always travels with an ondernemer's klant: it tells it from a person's.
+    assert response.json()["klant"] == {"kvkNummer": BV_KVK, "naam": "Voorbeeld Bouw B.V."}
     person_path = await facade.klantbeeld(
         body={"kvkNummer": BV_KVK, "fields": ["klant.geboorte.datum"]}
     )
