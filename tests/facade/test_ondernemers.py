@@ -228,3 +228,16 @@ async def test_contact_registers_are_asked_by_rsin_and_kvk_nummer_never_by_bsn(
     assert partijen[0]["partijIdentificator__codeSoortObjectId"] == "kvk_nummer"
     assert partijen[0]["partijIdentificator__objectId"] == BV_KVK
     assert not [c for c in facade.calls for v in c.params.values() if v == "bsn"]
+
+
+def test_a_business_self_service_is_bedrijfzelf_to_the_registers() -> None:
+    from facade.callers import Caller
+    from facade.routes import _call_context
+    from facade.validation import KlantbeeldRequest
+    from policies.model import Doel
+
+    doel = Doel("d", "n", "o", "va", "g", frozenset(), (), zelfbediening=True)
+    caller = Caller("sub", "client", "iss", frozenset(), frozenset(), kvk_nummer=BV_KVK)
+    verzoek = KlantbeeldRequest(None, doel, None, None, None, kvk_nummer=BV_KVK)
+    ctx = _call_context(caller, verzoek)
+    assert ctx.gebruiker == ctx.gebruiker_weergave == "BedrijfZelf"
