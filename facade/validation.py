@@ -277,6 +277,10 @@ def authorize(caller: Caller, verzoek: KlantbeeldRequest, policies: PolicySet) -
                 "opvragen."
             )
         doel = doel.ondernemer
+    elif not doel.velden:
+        raise forbidden(
+            f"Het doel '{doel.id}' is alleen voor ondernemers: geef een kvkNummer, geen persoon."
+        )
     elif doel.zelfbediening and (caller.bsn is None or caller.bsn != bsn):
         raise forbidden(f"Met het doel '{doel.id}' kunt u alleen uw eigen gegevens opvragen.")
     if fields:

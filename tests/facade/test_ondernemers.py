@@ -241,3 +241,13 @@ def test_a_business_self_service_is_bedrijfzelf_to_the_registers() -> None:
     verzoek = KlantbeeldRequest(None, doel, None, None, None, kvk_nummer=BV_KVK)
     ctx = _call_context(caller, verzoek)
     assert ctx.gebruiker == ctx.gebruiker_weergave == "BedrijfZelf"
+
+
+async def test_a_doel_only_for_ondernemers_refuses_a_person_with_no_upstream_call(
+    facade: Facade,
+) -> None:
+    token = caller_token("klantbeeld.zelfbediening-ondernemer", kvkNummer=BV_KVK, bsn="999993653")
+    response = await facade.klantbeeld("999993653", doel="mijn-onderneming", token=token)
+    assert response.status_code == 403
+    assert "alleen voor ondernemers" in response.json()["detail"]
+    assert facade.calls == []
