@@ -18,7 +18,7 @@ from connectors.context import CallContext
 from connectors.errors import UpstreamError, first_upstream_error
 from connectors.http import Upstream
 from connectors.records import Contactmoment, ContactmomentenResult
-from vocabulary.identifiers import BURGERSERVICENUMMER
+from vocabulary.identifiers import BURGERSERVICENUMMER, KVK_NUMMER
 from vocabulary.kinds import Contribution, SourceKind, SourceQuery, Wiring
 
 
@@ -158,7 +158,8 @@ SOURCE = SourceKind(
     titel="Contactmomenten API 1.0",
     label="Contactmomenten",
     connect=_connect,
-    identifiers=frozenset({BURGERSERVICENUMMER}),
+    # It follows the klanten Klanten found, for a person or a business alike.
+    identifiers=frozenset({BURGERSERVICENUMMER, KVK_NUMMER}),
     paths=("contactmomenten",),
     # Contactmomenten 1.0 knows klanten, not persons: it is reached through Klanten.
     needs=("klanten",),

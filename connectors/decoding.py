@@ -16,7 +16,8 @@ import orjson
 
 from connectors.errors import UpstreamError
 
-JSON_TYPES = ("application/json", "application/problem+json")
+# HAL (the KvK APIs) is JSON too.
+JSON_TYPES = ("application/json", "application/problem+json", "application/hal+json")
 _SAFE_CODE = re.compile(r"^[A-Za-z0-9_.\-]{1,64}$")
 
 
@@ -50,6 +51,11 @@ def status_error(status: int, body: Any) -> UpstreamError:
     code = None
     if isinstance(body, dict) and isinstance(body.get("code"), str):
         code = body["code"] if _SAFE_CODE.match(body["code"]) else None
+    elif isinstance(body, dict) and isinstance(body.get("fout"), list) and body["fout"]:
+        # The KvK's `fout` body: only its first code, never its `omschrijving`.
+        first = body["fout"][0]
+        if isinstance(first, dict) and isinstance(first.get("code"), str):
+            code = first["code"] if _SAFE_CODE.match(first["code"]) else None
     if status in (401, 403):
         return UpstreamError("Het register weigerde de toegang.", upstream_status=status, code=code)
     if status == 404:

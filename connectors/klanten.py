@@ -10,9 +10,14 @@ from typing import Any
 from connectors.context import CallContext
 from connectors.http import Upstream
 from connectors.records import Klant, KlantenResult
-from vocabulary.identifiers import BURGERSERVICENUMMER
+from vocabulary.identifiers import BURGERSERVICENUMMER, KVK_NUMMER
 from vocabulary.kinds import Contribution, SourceKind, SourceQuery, Wiring
 from vocabulary.records import KLANT_CONTACTGEGEVENS, Contactgegevens
+
+# Klanten 1.0's subject filters and the subjectIdentificatie field each proves.
+PERSOON = ("subjectNatuurlijkPersoon__inpBsn", "inpBsn")
+NIET_NATUURLIJK_PERSOON = ("subjectNietNatuurlijkPersoon__innNnpId", "innNnpId")
+VESTIGING = ("subjectVestiging__vestigingsNummer", "vestigingsNummer")
 
 
 class KlantenConnector:
@@ -20,18 +25,22 @@ class KlantenConnector:
         self.upstream = upstream
         self.max_pages = max_pages
 
-    async def klanten(self, bsn: str, ctx: CallContext) -> KlantenResult:
-        """The klanten whose subject is the person with this BSN."""
+    async def klanten(
+        self, bsn: str, ctx: CallContext, subject: tuple[str, str] = PERSOON
+    ) -> KlantenResult:
+        """The klanten whose subject is the person with this BSN; `subject` (filter,
+        field) for a business: by RSIN (`NIET_NATUURLIJK_PERSOON`) or a branch (`VESTIGING`)."""
+        filter_name, veld = subject
         page = await self.upstream.paginate(
-            "klanten",
-            ctx,
-            params={"subjectNatuurlijkPersoon__inpBsn": bsn},
-            max_pages=self.max_pages,
+            "klanten", ctx, params={filter_name: bsn}, max_pages=self.max_pages
         )
-        # Open Klant 1.0 ignores a parameter it does not know and then returns
-        # every klant; only the BSN in the record itself proves whose it is.
+        # Open Klant 1.0 ignores a parameter it does not know (it knows neither business
+        # filter) and then returns every klant; only the number in the record itself
+        # proves whose it is.
         klanten = [
-            self._klant(raw) for raw in page.results if _subject_bsn(raw) == bsn and _url(raw)
+            self._klant(raw)
+            for raw in page.results
+            if _subject_value(raw, veld) == bsn and _url(raw)
         ]
         return KlantenResult(klanten, afgekapt=page.afgekapt)
 
@@ -48,9 +57,9 @@ class KlantenConnector:
         }
 
 
-def _subject_bsn(raw: dict[str, Any]) -> object:
+def _subject_value(raw: dict[str, Any], veld: str) -> object:
     subject = raw.get("subjectIdentificatie")
-    return subject.get("inpBsn") if isinstance(subject, dict) else None
+    return subject.get(veld) if isinstance(subject, dict) else None
 
 
 def _url(raw: dict[str, Any]) -> bool:
@@ -73,7 +82,24 @@ class KlantenSource:
         self.connector = connector
 
     async def fetch(self, query: SourceQuery, ctx: CallContext) -> Contribution | None:
-        result = await self.connector.klanten(query.subject.value, ctx)
+        subject = query.subject
+        if not subject.is_ondernemer:
+            result = await self.connector.klanten(subject.value, ctx)
+        elif subject.vestigingsnummer is not None:
+            result = await self.connector.klanten(subject.vestigingsnummer, ctx, VESTIGING)
+        else:
+            # A business is a klant by its RSIN, which the Handelsregister gave.
+            rsin = next(
+                (
+                    o.rsin
+                    for o in query.inputs.get("handelsregister", ())
+                    if getattr(o, "rsin", None)
+                ),
+                None,
+            )
+            if rsin is None:
+                return None
+            result = await self.connector.klanten(rsin, ctx, NIET_NATUURLIJK_PERSOON)
         if not result.klanten:
             return None
         return Contribution(
@@ -104,7 +130,8 @@ SOURCE = SourceKind(
     titel="Klanten API 1.0",
     label="Klanten",
     connect=_connect,
-    identifiers=frozenset({BURGERSERVICENUMMER}),
+    identifiers=frozenset({BURGERSERVICENUMMER, KVK_NUMMER}),
     paths=tuple(f"klant.{name}" for name in KLANT_CONTACTGEGEVENS),
+    ondernemer_needs=("handelsregister",),
     config_keys={"max_pages": 10},
 )

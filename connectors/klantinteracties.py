@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -29,7 +30,7 @@ from connectors.records import (
     PartijResult,
     Telefoonnummer,
 )
-from vocabulary.identifiers import BURGERSERVICENUMMER
+from vocabulary.identifiers import BURGERSERVICENUMMER, KVK_NUMMER, Subject
 from vocabulary.kinds import Contribution, SourceKind, SourceQuery, Wiring
 from vocabulary.records import KLANT_CONTACTGEGEVENS, Contactgegevens
 
@@ -48,49 +49,78 @@ KLANTCONTACT_EXPAND = ",".join(
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 
 
+@dataclass(frozen=True)
+class Sleutel:
+    """How a partij is identified (`partijIdentificator`): a person by BSN in the BRP, a
+    business by its kvk_nummer in the HR, one branch by its vestigingsnummer (in the
+    spec a sub-identificator of the kvk_nummer). The value is personal data: not in repr.
+    """
+
+    objecttype: str
+    soort: str
+    value: str = field(repr=False)
+    register: str
+
+    @classmethod
+    def persoon(cls, bsn: str) -> Sleutel:
+        return cls("natuurlijk_persoon", "bsn", bsn, "brp")
+
+    @classmethod
+    def of(cls, subject: Subject) -> Sleutel:
+        if not subject.is_ondernemer:
+            return cls.persoon(subject.value)
+        if subject.vestigingsnummer is not None:
+            return cls("vestiging", "vestigingsnummer", subject.vestigingsnummer, "hr")
+        return cls("niet_natuurlijk_persoon", "kvk_nummer", subject.value, "hr")
+
+
 class KlantinteractiesConnector:
     def __init__(self, upstream: Upstream, *, max_pages: int = 10) -> None:
         self.upstream = upstream
         self.max_pages = max_pages
 
-    async def partij(self, bsn: str, ctx: CallContext) -> PartijResult:
-        """The partijen identified by this BSN, with the contact details they gave."""
+    async def partij(self, bsn: str | Sleutel, ctx: CallContext) -> PartijResult:
+        """The partijen identified by this BSN (or Sleutel), with the contact details they gave."""
+        sleutel = Sleutel.persoon(bsn) if isinstance(bsn, str) else bsn
         page = await self.upstream.paginate(
             "partijen",
             ctx,
             params={
-                "partijIdentificator__codeObjecttype": "natuurlijk_persoon",
-                "partijIdentificator__codeSoortObjectId": "bsn",
-                "partijIdentificator__objectId": bsn,
-                "partijIdentificator__codeRegister": "brp",
+                "partijIdentificator__codeObjecttype": sleutel.objecttype,
+                "partijIdentificator__codeSoortObjectId": sleutel.soort,
+                "partijIdentificator__objectId": sleutel.value,
+                "partijIdentificator__codeRegister": sleutel.register,
                 "expand": "digitaleAdressen",
             },
             max_pages=self.max_pages,
         )
         partijen = [
-            self._partij(raw) for raw in page.results if _has_bsn(_identificatoren(raw), bsn)
+            self._partij(raw)
+            for raw in page.results
+            if _has_bsn(_identificatoren(raw), sleutel.value, sleutel.soort)
         ]
         return PartijResult(partijen, afgekapt=page.afgekapt)
 
-    async def klantcontacten(self, bsn: str, ctx: CallContext) -> ContactmomentenResult:
+    async def klantcontacten(self, bsn: str | Sleutel, ctx: CallContext) -> ContactmomentenResult:
         """The klantcontacten the person was betrokkene in, newest first.
 
         No `ordering`: Open Klant 2.x answers 400 to it. The server's own order
         (newest first) is not relied on either: the contacts are sorted here.
         """
+        sleutel = Sleutel.persoon(bsn) if isinstance(bsn, str) else bsn
         page = await self.upstream.paginate(
             "klantcontacten",
             ctx,
             params={
-                "hadBetrokkene__wasPartij__partijIdentificator__codeSoortObjectId": "bsn",
-                "hadBetrokkene__wasPartij__partijIdentificator__objectId": bsn,
+                "hadBetrokkene__wasPartij__partijIdentificator__codeSoortObjectId": sleutel.soort,
+                "hadBetrokkene__wasPartij__partijIdentificator__objectId": sleutel.value,
                 "expand": KLANTCONTACT_EXPAND,
             },
             max_pages=self.max_pages,
         )
         found: list[Contactmoment] = []
         for raw in page.results:
-            betrokkenen = _persons_betrokkenen(raw, bsn)
+            betrokkenen = _persons_betrokkenen(raw, sleutel.value, sleutel.soort)
             if betrokkenen is not None:
                 found.append(self._contact(raw, betrokkenen))
         found.sort(key=_instant, reverse=True)
@@ -152,7 +182,9 @@ class KlantinteractiesConnector:
         }
 
 
-def _persons_betrokkenen(raw: dict[str, Any], bsn: str) -> list[dict[str, Any]] | None:
+def _persons_betrokkenen(
+    raw: dict[str, Any], bsn: str, soort: str = "bsn"
+) -> list[dict[str, Any]] | None:
     """This person's betrokkenen in a klantcontact; None when the person is not one of them.
 
     A betrokkene is the person when its expanded `wasPartij` carries the BSN
@@ -168,7 +200,7 @@ def _persons_betrokkenen(raw: dict[str, Any], bsn: str) -> list[dict[str, Any]] 
     proven: list[dict[str, Any]] = []
     unverifiable: list[dict[str, Any]] = []
     for betrokkene in betrokkenen:
-        verdict = _is_person(betrokkene, bsn)
+        verdict = _is_person(betrokkene, bsn, soort)
         if verdict is True:
             proven.append(betrokkene)
         elif verdict is None:
@@ -176,13 +208,13 @@ def _persons_betrokkenen(raw: dict[str, Any], bsn: str) -> list[dict[str, Any]] 
     return proven or unverifiable or None
 
 
-def _is_person(betrokkene: dict[str, Any], bsn: str) -> bool | None:
+def _is_person(betrokkene: dict[str, Any], bsn: str, soort: str = "bsn") -> bool | None:
     """Whether a betrokkene was the person's partij: True, False, or None (cannot tell)."""
     partij = _expanded_one(betrokkene, "wasPartij")
     if partij is not None:
         identificatoren = _identificatoren(partij)
         if identificatoren is not None:
-            return _has_bsn(identificatoren, bsn)
+            return _has_bsn(identificatoren, bsn, soort)
     if betrokkene.get("wasPartij") is None:
         return False  # a betrokkene without a partij (a contactnaam only) is nobody's
     return None
@@ -196,12 +228,13 @@ def _identificatoren(partij: dict[str, Any]) -> list[dict[str, Any]] | None:
     return _objects(value)
 
 
-def _has_bsn(identificatoren: list[dict[str, Any]] | None, bsn: str) -> bool:
+def _has_bsn(identificatoren: list[dict[str, Any]] | None, bsn: str, soort: str = "bsn") -> bool:
+    """Whether one identificator is (soort, value): a BSN, a kvk_nummer, a vestigingsnummer."""
     for identificator in identificatoren or []:
         groep = identificator.get("partijIdentificator")
         if (
             isinstance(groep, dict)
-            and groep.get("codeSoortObjectId") == "bsn"
+            and groep.get("codeSoortObjectId") == soort
             and groep.get("objectId") == bsn
         ):
             return True
@@ -337,7 +370,7 @@ class KlantinteractiesSource:
         self.connector = connector
 
     async def fetch(self, query: SourceQuery, ctx: CallContext) -> Contribution | None:
-        bsn = query.subject.value
+        bsn = Sleutel.of(query.subject)
         wants_partij = any(query.wants(f"klant.{name}") for name in KLANT_CONTACTGEGEVENS)
         try:
             async with asyncio.TaskGroup() as group:
@@ -384,7 +417,7 @@ SOURCE = SourceKind(
     titel="Klantinteracties API (Open Klant 2.x)",
     label="Klantinteracties",
     connect=_connect,
-    identifiers=frozenset({BURGERSERVICENUMMER}),
+    identifiers=frozenset({BURGERSERVICENUMMER, KVK_NUMMER}),
     paths=(*(f"klant.{name}" for name in KLANT_CONTACTGEGEVENS), "contactmomenten"),
     # Of a contact or an address migrated and seen twice, the Klantinteracties copy stays.
     voorrang=1,

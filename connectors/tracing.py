@@ -32,12 +32,18 @@ _DEFAULT_PORTS = {"http": 80, "https": 443}
 # A path segment of nine digits is redacted whatever it is: a register path that
 # holds one (BRP 1.x `/ingeschrevenpersonen/{bsn}`) is keyed by a BSN.
 _NINE_DIGIT_SEGMENT = re.compile(r"(?<=/)[0-9]{9}(?=/|$)")
+# The KvK's paths hold a kvkNummer (8 digits; an eenmanszaak's names a person) or a
+# vestigingsnummer (12 digits): redacted too.
+_KVK_SEGMENT = re.compile(r"(?<=/)[0-9]{8}(?=/|$)")
+_VESTIGING_SEGMENT = re.compile(r"(?<=/)[0-9]{12}(?=/|$)")
 CANCELLED = "Het verzoek aan het register werd afgebroken."
 UNEXPECTED = "Onverwachte fout bij het verzoek aan het register."
 
 
 def safe_path(path: str) -> str:
-    return _NINE_DIGIT_SEGMENT.sub("[bsn]", path)
+    path = _NINE_DIGIT_SEGMENT.sub("[bsn]", path)
+    path = _KVK_SEGMENT.sub("[kvkNummer]", path)
+    return _VESTIGING_SEGMENT.sub("[vestigingsnummer]", path)
 
 
 @contextmanager

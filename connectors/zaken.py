@@ -1,4 +1,10 @@
-"""Zaken API 1.x: a person's zaken, with zaaktype and current status.
+"""Zaken API 1.x: a person's (or an ondernemer's) zaken, with zaaktype and current status.
+
+Whom they are about is a `Betrokkene`: a BSN, a business by kvkNummer (Open
+Zaak 1.30, the register's `ondernemer_filter = "kvkNummer"`; its
+nietNatuurlijkPersoon and vestiging rollen both count) or by the RSIN the
+Handelsregister gave (`innNnpId`), or one branch by its vestigingsNummer.
+Below, "the person" is whichever of these was asked.
 
 One lookup is:
 - `GET /zaken?rol__…inpBsn=<bsn>` page by page, and concurrently
@@ -42,7 +48,7 @@ from connectors.records import (
     Zaaktype,
     ZakenResult,
 )
-from vocabulary.identifiers import BURGERSERVICENUMMER
+from vocabulary.identifiers import BURGERSERVICENUMMER, KVK_NUMMER
 from vocabulary.kinds import Contribution, SourceKind, SourceQuery, Wiring
 
 # Open Zaak answers 412 without it and 406 to any other spelling.
@@ -53,6 +59,46 @@ EXPAND = "zaaktype,status,status.statustype"
 
 Resolve = Literal["follow-up", "expand"]
 RawZaak = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Betrokkene:
+    """Whom the zaken are about, as the Zaken API's rol filters name them.
+
+    Each filter is (betrokkeneType in the filter's spelling, field, value): asked as
+    `rol__betrokkeneIdentificatie__{type}__{field}` on /zaken and as
+    `betrokkeneIdentificatie__{type}__{field}` on /rollen; a rol proves its zaak
+    when its `betrokkeneIdentificatie.{field}` is the value. A zaak named by
+    any of the filters counts (a business: its nietNatuurlijkPersoon and its
+    vestiging rollen). The values are personal data (a BSN, an eenmanszaak's
+    kvkNummer): left out of `repr`.
+    """
+
+    filters: tuple[tuple[str, str, str], ...] = field(repr=False)
+
+    @classmethod
+    def persoon(cls, bsn: str) -> Betrokkene:
+        return cls((("natuurlijkPersoon", "inpBsn", bsn),))
+
+    @classmethod
+    def ondernemer(cls, kvk_nummer: str) -> Betrokkene:
+        """A business by its kvkNummer (Open Zaak 1.30): both kinds of rol count."""
+        return cls(
+            (
+                ("nietNatuurlijkPersoon", "kvkNummer", kvk_nummer),
+                ("vestiging", "kvkNummer", kvk_nummer),
+            )
+        )
+
+    @classmethod
+    def rsin(cls, rsin: str) -> Betrokkene:
+        """A business by the RSIN the Handelsregister gave (a register without kvkNummer)."""
+        return cls((("nietNatuurlijkPersoon", "innNnpId", rsin),))
+
+    @classmethod
+    def vestiging(cls, vestigingsnummer: str) -> Betrokkene:
+        """One branch of a business."""
+        return cls((("vestiging", "vestigingsNummer", vestigingsnummer),))
 
 
 @dataclass
@@ -122,7 +168,7 @@ class ZakenConnector:
 
     async def zaken(
         self,
-        bsn: str,
+        bsn: str | Betrokkene,
         ctx: CallContext,
         *,
         rol: str | None = None,
@@ -147,6 +193,9 @@ class ZakenConnector:
             max_vertrouwelijkheid not in VERTROUWELIJKHEIDAANDUIDINGEN
         ):
             raise ValueError("Onbekende vertrouwelijkheidaanduiding.")
+        betrokkene = Betrokkene.persoon(bsn) if isinstance(bsn, str) else bsn
+        seen: set[str] = set()
+        earlier: set[str] = set()  # the zaken an earlier filter found
         lookup = _Lookup()
         eigen = _EigenZaken()
         lookups: list[asyncio.Task[Zaak | None]] = []
@@ -154,24 +203,30 @@ class ZakenConnector:
         stop = asyncio.timeout_at(budget.stop_at())
         try:
             async with stop, asyncio.TaskGroup() as group:
-                group.create_task(self._eigen_zaken(bsn, ctx, rol, eigen))
-                pages = self.upstream.pages(
-                    "zaken",
-                    ctx,
-                    params=self._zaken_params(bsn, rol, max_vertrouwelijkheid),
-                    headers=ACCEPT_CRS,
-                    max_pages=self.max_pages,
-                )
-                async with aclosing(pages):
-                    async for page in pages:
-                        afgekapt = afgekapt or page.afgekapt
-                        # Each zaak's follow-ups start now, not after the last page.
-                        for raw in page.results:
-                            if _within(raw, max_vertrouwelijkheid):
+                group.create_task(self._eigen_zaken(betrokkene, ctx, rol, eigen))
+                for betrokken in betrokkene.filters:
+                    pages = self.upstream.pages(
+                        "zaken",
+                        ctx,
+                        params=self._zaken_params(betrokken, rol, max_vertrouwelijkheid),
+                        headers=ACCEPT_CRS,
+                        max_pages=self.max_pages,
+                    )
+                    async with aclosing(pages):
+                        async for page in pages:
+                            afgekapt = afgekapt or page.afgekapt
+                            # Each zaak's follow-ups start now, not after the last page.
+                            for raw in page.results:
+                                url = raw.get("url") if isinstance(raw, dict) else None
+                                if url in earlier or not _within(raw, max_vertrouwelijkheid):
+                                    continue  # a zaak two filters name is shown once
+                                if isinstance(url, str):
+                                    seen.add(url)
                                 task = group.create_task(
                                     self._zaak(raw, eigen, ctx, lookup, with_zaaktype, with_status)
                                 )
                                 lookups.append(task)
+                    earlier |= seen
         except ExceptionGroup as failures:
             raise first_upstream_error(failures) from None
         except TimeoutError:
@@ -195,10 +250,11 @@ class ZakenConnector:
         )
 
     def _zaken_params(
-        self, bsn: str, rol: str | None, max_vertrouwelijkheid: str | None
+        self, betrokken: tuple[str, str, str], rol: str | None, max_vertrouwelijkheid: str | None
     ) -> dict[str, str | int]:
+        soort, veld, value = betrokken
         params: dict[str, str | int] = {
-            "rol__betrokkeneIdentificatie__natuurlijkPersoon__inpBsn": bsn,
+            f"rol__betrokkeneIdentificatie__{soort}__{veld}": value,
             # The default order is not by date: always ask for it.
             "ordering": "-startdatum",
         }
@@ -214,23 +270,26 @@ class ZakenConnector:
         return params
 
     async def _eigen_zaken(
-        self, bsn: str, ctx: CallContext, rol: str | None, eigen: _EigenZaken
+        self, betrokkene: Betrokkene, ctx: CallContext, rol: str | None, eigen: _EigenZaken
     ) -> None:
-        params: dict[str, str | int] = {"betrokkeneIdentificatie__natuurlijkPersoon__inpBsn": bsn}
-        if rol:
-            params["omschrijvingGeneriek"] = rol
-        if self.page_size:
-            params["pageSize"] = self.page_size
-        pages = self.upstream.pages("rollen", ctx, params=params, max_pages=self.max_pages)
         afgekapt = False
-        async with aclosing(pages):
-            async for page in pages:
-                afgekapt = afgekapt or page.afgekapt
-                # Each page proves its zaken at once: their follow-ups need not
-                # wait for the last rollen page.
-                eigen.add(
-                    found["zaak"] for found in page.results if _is_persons_rol(found, bsn, rol)
-                )
+        for soort, veld, value in betrokkene.filters:
+            params: dict[str, str | int] = {f"betrokkeneIdentificatie__{soort}__{veld}": value}
+            if rol:
+                params["omschrijvingGeneriek"] = rol
+            if self.page_size:
+                params["pageSize"] = self.page_size
+            pages = self.upstream.pages("rollen", ctx, params=params, max_pages=self.max_pages)
+            async with aclosing(pages):
+                async for page in pages:
+                    afgekapt = afgekapt or page.afgekapt
+                    # Each page proves its zaken at once: their follow-ups need not
+                    # wait for the last rollen page.
+                    eigen.add(
+                        found["zaak"]
+                        for found in page.results
+                        if _is_betrokkenes_rol(found, veld, value, rol)
+                    )
         eigen.end(afgekapt=afgekapt)
 
     async def _zaak(
@@ -333,11 +392,11 @@ class ZakenConnector:
             return {}
 
 
-def _is_persons_rol(rol: dict[str, Any], bsn: str, generiek: str | None) -> bool:
+def _is_betrokkenes_rol(rol: dict[str, Any], veld: str, value: str, generiek: str | None) -> bool:
     identificatie = rol.get("betrokkeneIdentificatie")
     return (
         isinstance(identificatie, dict)
-        and identificatie.get("inpBsn") == bsn
+        and identificatie.get(veld) == value
         and isinstance(rol.get("zaak"), str)
         and (generiek is None or rol.get("omschrijvingGeneriek") == generiek)
     )
@@ -377,13 +436,36 @@ class ZakenSource:
     when the doel filters on it, the status only when shown.
     """
 
-    def __init__(self, connector: ZakenConnector) -> None:
+    def __init__(self, connector: ZakenConnector, ondernemer_filter: str | None = None) -> None:
         self.connector = connector
+        self.ondernemer_filter = ondernemer_filter
 
-    async def fetch(self, query: SourceQuery, ctx: CallContext) -> Contribution:
+    def betrokkene(self, query: SourceQuery) -> Betrokkene | None:
+        """Whom to ask about: a person, a branch, a business by kvkNummer or by RSIN.
+
+        None: a business this register can only find by its RSIN, and the
+        Handelsregister gave none (an eenmanszaak has none): nothing to ask.
+        """
+        subject = query.subject
+        if not subject.is_ondernemer:
+            return Betrokkene.persoon(subject.value)
+        if subject.vestigingsnummer is not None:
+            return Betrokkene.vestiging(subject.vestigingsnummer)
+        if self.ondernemer_filter == "kvkNummer":
+            return Betrokkene.ondernemer(subject.value)
+        rsin = next(
+            (o.rsin for o in query.inputs.get("handelsregister", ()) if getattr(o, "rsin", None)),
+            None,
+        )
+        return None if rsin is None else Betrokkene.rsin(rsin)
+
+    async def fetch(self, query: SourceQuery, ctx: CallContext) -> Contribution | None:
         filters = query.section_filters("zaken")
+        betrokkene = self.betrokkene(query)
+        if betrokkene is None:
+            return None
         result = await self.connector.zaken(
-            query.subject.value,
+            betrokkene,
             ctx,
             rol=filters.get("rol"),
             max_vertrouwelijkheid=filters.get("maximaleVertrouwelijkheidaanduiding"),
@@ -401,7 +483,7 @@ def _connect(settings: Any, upstream: Upstream, wiring: Wiring) -> ZakenSource:
         page_size=settings.page_size,
         max_pages=settings.max_pages,
     )
-    return ZakenSource(connector)
+    return ZakenSource(connector, settings.ondernemer_filter)
 
 
 SOURCE = SourceKind(
@@ -409,7 +491,14 @@ SOURCE = SourceKind(
     titel="Zaken API 1.5",
     label="Zaken (+ Catalogi)",
     connect=_connect,
-    identifiers=frozenset({BURGERSERVICENUMMER}),
+    identifiers=frozenset({BURGERSERVICENUMMER, KVK_NUMMER}),
     paths=("zaken",),
-    config_keys={"resolve": "follow-up", "page_size": None, "max_pages": 10},
+    # A business's zaken by RSIN need it from the Handelsregister first.
+    ondernemer_needs=("handelsregister",),
+    config_keys={
+        "resolve": "follow-up",
+        "page_size": None,
+        "max_pages": 10,
+        "ondernemer_filter": None,
+    },
 )

@@ -36,6 +36,8 @@ class Caller:
     scopes: frozenset[str]
     rollen: frozenset[str]
     bsn: str | None = None
+    # An eHerkenning login's kvkNummer (the configured `kvk_claim`): self-service for a business.
+    kvk_nummer: str | None = None
 
 
 def _check_claim_types(claims: dict[str, Any]) -> None:
@@ -200,6 +202,9 @@ class CallerAuthenticator:
             scopes=_claim_set(claims.get(s.scope_claim)),
             rollen=_claim_set(claims.get(s.roles_claim)),
             bsn=str(claims[s.bsn_claim]) if claims.get(s.bsn_claim) else None,
+            kvk_nummer=(
+                str(claims[s.kvk_claim]) if s.kvk_claim and claims.get(s.kvk_claim) else None
+            ),
         )
 
 

@@ -2,7 +2,7 @@
 
     klantbeeld [--config FILE] serve [--host H] [--port P] [--workers N] [--today JJJJ-MM-DD]
     klantbeeld [--config FILE] check-config
-    klantbeeld demo-token [--scope S] [--rol R] [--bsn BSN] [--sub SUB]
+    klantbeeld demo-token [--scope S] [--rol R] [--bsn BSN] [--kvk KVK] [--sub SUB]
     klantbeeld doelen-review [--output FILE]
     klantbeeld pseudoniem < bsns.txt
 
@@ -93,6 +93,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     token.add_argument("--scope", action="append", default=[], help="scope to grant (repeatable)")
     token.add_argument("--rol", action="append", default=[], help="role to grant (repeatable)")
     token.add_argument("--bsn", help="self-service: the resident's BSN as a token claim")
+    token.add_argument(
+        "--kvk", help="self-service of a business: its kvkNummer as a token claim (eHerkenning)"
+    )
     token.add_argument("--sub", default="kcc-medewerker-1", help="token subject")
     token.add_argument("--ttl", type=int, default=3600, help="lifetime in seconds")
     args = parser.parse_args(argv)
@@ -195,7 +198,13 @@ def print_demo_token(settings: Settings, args: argparse.Namespace) -> int:
         "exp": now + args.ttl,
         "client_id": "demo-frontend",
     }
-    scopes = args.scope or ([] if args.rol or args.bsn else ["klantbeeld.kcc"])
+    scopes = args.scope or ([] if args.rol or args.bsn or args.kvk else ["klantbeeld.kcc"])
+    if args.kvk:
+        if not settings.caller_auth.kvk_claim:
+            print("demo-token --kvk needs caller_auth.kvk_claim", file=sys.stderr)
+            return 2
+        scopes = scopes or ["klantbeeld.zelfbediening-ondernemer"]
+        claims[settings.caller_auth.kvk_claim] = args.kvk
     if args.bsn:
         scopes = scopes or ["klantbeeld.zelfbediening"]
         claims[settings.caller_auth.bsn_claim] = args.bsn

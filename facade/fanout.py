@@ -59,6 +59,9 @@ class Call:
 
     register: Register
     query: Callable[[Mapping[str, tuple[Any, ...]]], SourceQuery]
+    # Kinds whose answers it takes if they are called, without needing them (an
+    # ondernemer's RSIN): waited for, but no answer is no reason to skip the call.
+    waits_for: tuple[str, ...] = ()
 
 
 async def fan_out(
@@ -73,7 +76,8 @@ async def fan_out(
     async with asyncio.TaskGroup() as group:
         for call in _needs_first(calls):
             needed = {soort: by_kind.get(soort, []) for soort in call.register.kind.needs}
-            task = group.create_task(_call(call, needed, ctx, budget_end, observe))
+            waited = {soort: by_kind.get(soort, []) for soort in call.waits_for}
+            task = group.create_task(_call(call, needed, ctx, budget_end, observe, waited))
             by_kind.setdefault(call.register.soort, []).append(task)
             tasks[id(call)] = task
     return [tasks[id(call)].result() for call in calls]
@@ -87,7 +91,8 @@ def _needs_first(calls: list[Call]) -> list[Call]:
     present = {c.register.soort for c in calls}
 
     def is_ready(call: Call) -> bool:
-        return all(n in placed or n not in present for n in call.register.kind.needs)
+        needs = (*call.register.kind.needs, *call.waits_for)
+        return all(n in placed or n not in present for n in needs)
 
     while remaining:
         ready = [c for c in remaining if is_ready(c)]
@@ -105,8 +110,14 @@ async def _call(
     ctx: Any,
     budget_end: float,
     observe: Callable[[Outcome], None],
+    waited: Mapping[str, list[asyncio.Task[Outcome]]] | None = None,
 ) -> Outcome:
     inputs: dict[str, tuple[Any, ...]] = {}
+    for soort, tasks in (waited or {}).items():
+        answered = [await task for task in tasks]
+        inputs[soort] = tuple(
+            o.contribution.resultaat for o in answered if o.status == "ok" and o.contribution
+        )
     failed = False
     for soort, tasks in needed.items():
         answered = [await task for task in tasks]

@@ -57,14 +57,20 @@ class KlantbeeldService:
         self.today = today
 
     async def build(
-        self, bsn: str, plan: Plan, ctx: CallContext, arrived: float | None = None
+        self, subject: str | Subject, plan: Plan, ctx: CallContext, arrived: float | None = None
     ) -> Result:
-        """`arrived` (loop time) starts the budget; by default it starts now."""
+        """`subject`: a BSN, or any Subject (an ondernemer). `arrived` (loop time) starts
+        the budget; by default it starts now."""
         start = asyncio.get_running_loop().time() if arrived is None else arrived
         budget_end = start + self.total_budget
-        subject = Subject(BURGERSERVICENUMMER, bsn)
+        if isinstance(subject, str):
+            subject = Subject(BURGERSERVICENUMMER, subject)
         calls = [
-            Call(register, _query(plan, register, subject))
+            Call(
+                register,
+                _query(plan, register, subject),
+                register.kind.ondernemer_needs if subject.is_ondernemer else (),
+            )
             for register in self.registers.all
             if plan.calls(register.soort) and register.source is not None
         ]

@@ -236,6 +236,16 @@ def document() -> dict[str, Any]:
         schemas[name] = _view_node(
             viewpaths.VIEW[section], record, schemas[name], _SCHEMAS + name, section, root=True
         )
+    # An ondernemer's klant: its own schema, from its own tree (told apart by `kvkNummer`).
+    ondernemer = _view_node(
+        viewpaths.ONDERNEMER_VIEW["klant"],
+        Contactgegevens,
+        schemas["KlantOndernemer"],
+        _SCHEMAS + "KlantOndernemer",
+        "klant",
+        root=True,
+    )
+    schemas["KlantOndernemer"] = {**ondernemer, "required": ["kvkNummer"]}
     for record in _RECORDS:
         schemas[record.__name__] = _record_schema(record, schemas[record.__name__])
     return doc

@@ -41,6 +41,7 @@ _TOKEN_PARAMETERS = frozenset(
 )
 T = TypeVar("T")
 SELF_SERVICE_USER = "BurgerZelf"
+SELF_SERVICE_BUSINESS = "BedrijfZelf"  # a business's self-service (eHerkenning): the same rule
 
 
 class ViewResponse(Response):
@@ -140,7 +141,8 @@ async def _klantbeeld(
     raw = await read_body(request, state.settings.server.max_body_bytes)
     verzoek = parse_request(raw, request, state.policies, state.handles)
     doel = verzoek.doel
-    processing.subject(verzoek.bsn)
+    # An ondernemer is recorded as the business, a branch request too (its kvkNummer).
+    processing.subject(verzoek.bsn or "", kvk_nummer=verzoek.kvk_nummer)
     processing.activity(doel.verwerkingsactiviteit)
     processing.doel(
         doel_id=doel.id,
@@ -175,11 +177,13 @@ async def _answer(
     arrived: float,
 ) -> Response:
     doel = verzoek.doel
+    if verzoek.kvk_nummer is not None and doel.ondernemer is not None:
+        doel = doel.ondernemer  # the doel's `[velden.ondernemer]` (authorize checked it exists)
     plan = state.plans.plan(doel, verzoek.fields)
     # The registers see the processing span as their caller (traceparent), so
     # their own logboeken point at this record.
     with propagate_as(processing.span):
-        build = state.service.build(verzoek.bsn, plan, _call_context(caller, verzoek), arrived)
+        build = state.service.build(verzoek.subject, plan, _call_context(caller, verzoek), arrived)
         result = await unless_client_goes(request, build)
     processing.consulted(result.bronnen)
     missing = sorted(
@@ -380,9 +384,10 @@ def _call_context(caller: Caller, verzoek: KlantbeeldRequest) -> CallContext:
     placeholder, never the BSN from the token.
     """
     if verzoek.doel.zelfbediening:
+        zelf = SELF_SERVICE_BUSINESS if verzoek.kvk_nummer is not None else SELF_SERVICE_USER
         return CallContext(
-            gebruiker=SELF_SERVICE_USER,
-            gebruiker_weergave=SELF_SERVICE_USER,
+            gebruiker=zelf,
+            gebruiker_weergave=zelf,
             verwerking=verzoek.verwerking,
         )
     return CallContext(

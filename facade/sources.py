@@ -7,7 +7,15 @@ one place that names them. Settings, the doel loader, the plan, the fan-out,
 
 from __future__ import annotations
 
-from connectors import brp, catalogi, contactmomenten, klanten, klantinteracties, zaken
+from connectors import (
+    brp,
+    catalogi,
+    contactmomenten,
+    handelsregister,
+    klanten,
+    klantinteracties,
+    zaken,
+)
 from vocabulary.kinds import KindRegistry
 
 KINDS = KindRegistry(
@@ -18,5 +26,6 @@ KINDS = KindRegistry(
         klanten.SOURCE,
         contactmomenten.SOURCE,
         klantinteracties.SOURCE,
+        handelsregister.SOURCE,
     )
 )

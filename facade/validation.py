@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from starlette.requests import Request
@@ -19,24 +19,42 @@ from facade.bsn import bsn_problem, contains_bsn
 from facade.callers import Caller
 from facade.handles import HandleCodec, OngeldigZoekresultaat, Zoekresultaat
 from facade.problems import InvalidParam, Problem, bad_request, forbidden, invalid
+from policies import viewpaths
 from policies.access import allowed_doelen
 from policies.loader import PolicySet
 from policies.model import Doel
 from policies.plan import forbidden_paths, unknown_paths
+from vocabulary.identifiers import BURGERSERVICENUMMER, KVK_NUMMER, Subject
 
 MAX_FIELDS = 200
 _HEADER_TEXT = re.compile(r"^[\x20-\x7e\u00a0-\u024f]{1,242}$")
 
 
+_KVK_NUMMER = re.compile(r"[0-9]{8}")
+_VESTIGINGSNUMMER = re.compile(r"[0-9]{12}")
+_SUBJECT_KEYS = ("burgerservicenummer", "zoekresultaat", "kvkNummer")
+
+
 @dataclass(frozen=True)
 class KlantbeeldRequest:
-    bsn: str
+    """`bsn` for a person; `kvk_nummer` (and `vestigingsnummer`) for an ondernemer."""
+
+    bsn: str | None
     doel: Doel
     fields: tuple[str, ...] | None
     verwerking: str | None
     gebruiker: str | None
     # Set when the person was named by a search's handle instead of a BSN.
     zoekresultaat: Zoekresultaat | None = None
+    kvk_nummer: str | None = field(default=None, repr=False)
+    vestigingsnummer: str | None = field(default=None, repr=False)
+
+    @property
+    def subject(self) -> Subject:
+        if self.kvk_nummer is not None:
+            return Subject(KVK_NUMMER, self.kvk_nummer, self.vestigingsnummer)
+        assert self.bsn is not None, "a parsed request names a BSN or a kvkNummer"
+        return Subject(BURGERSERVICENUMMER, self.bsn)
 
 
 async def read_body(request: Request, max_bytes: int) -> bytes:
@@ -75,18 +93,26 @@ def parse_request(
         if not isinstance(body, dict):
             params.append(invalid("body", "geen-object", "De body moet een JSON-object zijn."))
     bsn, fields, zoekresultaat = None, None, None
+    kvk_nummer, vestigingsnummer = None, None
     if isinstance(body, dict):
-        if set(body) - {"burgerservicenummer", "zoekresultaat", "fields"}:
+        if set(body) - {*_SUBJECT_KEYS, "vestigingsnummer", "fields"}:
             # Never the key itself: a caller may have put anything there, a BSN too.
             params.append(
-                invalid("body", "onbekend-veld", "De body mag alleen burgerservicenummer (of "
-                        "zoekresultaat) en fields bevatten.")
+                invalid("body", "onbekend-veld", "De body mag alleen burgerservicenummer, "
+                        "zoekresultaat of kvkNummer (met vestigingsnummer) en fields bevatten.")
             )  # fmt: skip
-        if "burgerservicenummer" in body and "zoekresultaat" in body:
+        if sum(key in body for key in _SUBJECT_KEYS) > 1:
             params.append(
-                invalid("body", "een-van", "Geef burgerservicenummer of zoekresultaat, niet "
-                        "allebei.")
+                invalid("body", "een-van", "Geef precies één van burgerservicenummer, "
+                        "zoekresultaat of kvkNummer.")
             )  # fmt: skip
+        elif "vestigingsnummer" in body and "kvkNummer" not in body:
+            params.append(
+                invalid("vestigingsnummer", "zonder-kvknummer", "Een vestigingsnummer hoort "
+                        "bij een kvkNummer: geef dat ook.")
+            )  # fmt: skip
+        elif "kvkNummer" in body:
+            kvk_nummer, vestigingsnummer = _ondernemer(body, params)
         elif "zoekresultaat" in body:
             zoekresultaat = _zoekresultaat(body["zoekresultaat"], handles, params)
             bsn = zoekresultaat.bsn if zoekresultaat else None
@@ -98,10 +124,11 @@ def parse_request(
                 params.append(invalid("burgerservicenummer", "ongeldig", reason))
             else:
                 bsn = body["burgerservicenummer"]
-        fields = _fields(body.get("fields"), params)
+        tree = viewpaths.ONDERNEMER_VIEW if "kvkNummer" in body else viewpaths.VIEW
+        fields = _fields(body.get("fields"), params, tree)
 
     doel, verwerking, gebruiker = read_headers(request, policies, params)
-    if params or bsn is None or doel is None:
+    if params or (bsn is None and kvk_nummer is None) or doel is None:
         raise bad_request(params)
     return KlantbeeldRequest(
         bsn=bsn,
@@ -110,7 +137,31 @@ def parse_request(
         verwerking=verwerking,
         gebruiker=gebruiker,
         zoekresultaat=zoekresultaat,
+        kvk_nummer=kvk_nummer,
+        vestigingsnummer=vestigingsnummer,
     )
+
+
+def _ondernemer(body: dict[str, Any], params: list[InvalidParam]) -> tuple[str | None, str | None]:
+    """The kvkNummer (8 digits) and the optional vestigingsnummer (12 digits); never quoted."""
+    kvk, vestiging = body["kvkNummer"], body.get("vestigingsnummer")
+    if not (isinstance(kvk, str) and _KVK_NUMMER.fullmatch(kvk)):
+        params.append(
+            invalid("kvkNummer", "ongeldig", "Een kvkNummer is een tekst van precies 8 cijfers.")
+        )
+        kvk = None
+    if vestiging is not None and not (
+        isinstance(vestiging, str) and _VESTIGINGSNUMMER.fullmatch(vestiging)
+    ):
+        params.append(
+            invalid(
+                "vestigingsnummer",
+                "ongeldig",
+                "Een vestigingsnummer is een tekst van precies 12 cijfers.",
+            )
+        )
+        vestiging = None
+    return kvk, vestiging
 
 
 def read_headers(
@@ -158,7 +209,9 @@ def _zoekresultaat(
         return None
 
 
-def _fields(value: Any, params: list[InvalidParam]) -> tuple[str, ...] | None:
+def _fields(
+    value: Any, params: list[InvalidParam], tree: viewpaths.Tree = viewpaths.VIEW
+) -> tuple[str, ...] | None:
     if value is None:
         return None
     if (
@@ -175,7 +228,7 @@ def _fields(value: Any, params: list[InvalidParam]) -> tuple[str, ...] | None:
             )
         )
         return None
-    unknown = unknown_paths(value)
+    unknown = unknown_paths(value, tree)
     for index, path in enumerate(value):
         if path in unknown:
             params.append(
@@ -210,7 +263,25 @@ def authorize(caller: Caller, verzoek: KlantbeeldRequest, policies: PolicySet) -
             "Dit zoekresultaat hoort bij een andere aanvrager of een ander doel; "
             "zoek de persoon opnieuw onder dit doel."
         )
-    if doel.zelfbediening and (caller.bsn is None or caller.bsn != bsn):
+    if verzoek.kvk_nummer is not None:
+        if doel.ondernemer is None:
+            raise forbidden(
+                f"Het doel '{doel.id}' is niet bedoeld voor ondernemers: het noemt geen "
+                "velden voor een kvkNummer."
+            )
+        if doel.zelfbediening and (
+            caller.kvk_nummer is None or caller.kvk_nummer != verzoek.kvk_nummer
+        ):
+            raise forbidden(
+                f"Met het doel '{doel.id}' kunt u alleen de gegevens van uw eigen onderneming "
+                "opvragen."
+            )
+        doel = doel.ondernemer
+    elif not doel.velden:
+        raise forbidden(
+            f"Het doel '{doel.id}' is alleen voor ondernemers: geef een kvkNummer, geen persoon."
+        )
+    elif doel.zelfbediening and (caller.bsn is None or caller.bsn != bsn):
         raise forbidden(f"Met het doel '{doel.id}' kunt u alleen uw eigen gegevens opvragen.")
     if fields:
         denied = forbidden_paths(doel, fields)

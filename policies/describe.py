@@ -14,6 +14,7 @@ from policies.access import AccessRule
 from policies.loader import PolicySet
 from policies.model import Doel
 from policies.plan import section_filters
+from vocabulary.identifiers import BURGERSERVICENUMMER, KVK_NUMMER
 from vocabulary.kinds import KindRegistry
 from vocabulary.zoeken import brp_fields
 
@@ -41,6 +42,8 @@ def doel_details(doel: Doel, policies: PolicySet) -> dict[str, Any]:
         "bronnen": sorted(doel.bronnen),
         "verplichteBronnen": sorted(doel.verplicht),
         "velden": list(doel.velden),
+        # `[velden.ondernemer]`: what it shows of a kvkNummer; empty: no ondernemers (403).
+        "veldenOndernemer": list(doel.ondernemer.velden) if doel.ondernemer else [],
         "altijdMeegeleverd": sorted(
             p for p in viewpaths.ALWAYS_WITH_RECORD if viewpaths.section_of(p) in doel.sections()
         ),
@@ -140,13 +143,25 @@ def _doel_section(d: dict[str, Any], kinds: KindRegistry) -> list[str]:
         f"- **Verplichte registers:** {', '.join(d['verplichteBronnen']) or 'geen'}",
         f"- **BRP x-doelbinding:** {brp['doelbinding'] or '—'}; **BRP fields:** {fields}",
         "",
-        "| veld in het klantbeeld | bron |",
-        "|---|---|",
     ]
+    if d["velden"]:
+        lines += ["| veld in het klantbeeld | bron |", "|---|---|"]
+    else:
+        lines += ["Personen (BSN): niet in dit doel."]
     for path in d["velden"]:
         lines.append(f"| `{path}` | {_source_of(path, kinds)} |")
     for path in d["altijdMeegeleverd"]:
         lines.append(f"| `{path}` | {_source_of(path, kinds)} (altijd mee met het record) |")
+    if d.get("veldenOndernemer"):
+        lines += [
+            "",
+            "| veld in het klantbeeld van een ondernemer (kvkNummer) | bron |",
+            "|---|---|",
+        ]
+        for path in d["veldenOndernemer"]:
+            lines.append(f"| `{path}` | {_source_of(path, kinds, ondernemer=True)} |")
+    else:
+        lines += ["", "Ondernemers (kvkNummer): niet in dit doel (403)."]
     lines += ["", "| filter | waarde |", "|---|---|"]
     for section, values in f.items():
         for name, value in values.items():
@@ -174,9 +189,15 @@ def _zoeken_lines(zoeken: dict[str, Any] | None) -> list[str]:
     ]
 
 
-def _source_of(path: str, kinds: KindRegistry) -> str:
-    """The kinds of register that can fill this path, as a person names them."""
-    return " / ".join(kinds.get(soort).label or soort for soort in kinds.filling(path))
+def _source_of(path: str, kinds: KindRegistry, ondernemer: bool = False) -> str:
+    """The kinds of register that can fill this path (for a person, or for an
+    ondernemer), as a person names them."""
+    subject = KVK_NUMMER if ondernemer else BURGERSERVICENUMMER
+    return " / ".join(
+        kinds.get(soort).label or soort
+        for soort in kinds.filling(path)
+        if not kinds.get(soort).identifiers or subject in kinds.get(soort).identifiers
+    )
 
 
 def _words(value: Any) -> str:

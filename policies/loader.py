@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import tomllib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,7 @@ from policies.model import (
     Zoeken,
 )
 from vocabulary.enums import ROLLEN, VERTROUWELIJKHEIDAANDUIDINGEN
+from vocabulary.identifiers import BURGERSERVICENUMMER, KVK_NUMMER
 from vocabulary.kinds import KindRegistry
 from vocabulary.paths import covers, minimal
 from vocabulary.zoeken import (
@@ -147,7 +148,27 @@ def _load_doel(path: Path, raw: bytes, problems: list[str], kinds: KindRegistry)
     # are not blamed a second time for a bron "the doel does not list".
     named = data.get("bronnen")
     misspelt = isinstance(named, list) and any(b not in soorten for b in named)
-    velden = _velden(data.get("velden"), bronnen, checker, kinds, blame_missing=not misspelt)
+    raw_velden = data.get("velden")
+    raw_ondernemer = raw_velden.get("ondernemer") if isinstance(raw_velden, dict) else None
+    if isinstance(raw_velden, dict) and "ondernemer" in raw_velden:
+        raw_velden = {k: v for k, v in raw_velden.items() if k != "ondernemer"}
+    velden = (
+        _velden(raw_velden, bronnen, checker, kinds, blame_missing=not misspelt)
+        if raw_velden or raw_ondernemer is None
+        else ()
+    )
+    velden_ondernemer = (
+        ()
+        if raw_ondernemer is None
+        else _velden(
+            raw_ondernemer,
+            bronnen,
+            checker,
+            kinds,
+            blame_missing=not misspelt,
+            ondernemer=True,
+        )
+    )
     filters = data.get("filters", {})
     if not isinstance(filters, dict):
         checker.problem("filters", "must be a table")
@@ -179,6 +200,12 @@ def _load_doel(path: Path, raw: bytes, problems: list[str], kinds: KindRegistry)
         zoeken=zoeken,
         bestand=str(path),
     )
+    if velden_ondernemer:
+        # The same doel for a kvkNummer: its own paths, the same filters and grondslag.
+        doel = replace(
+            doel,
+            ondernemer=replace(doel, velden=velden_ondernemer, subject_type=KVK_NUMMER),
+        )
     from policies.plan import section_filters  # local: plan imports this module's types
 
     filters_per_section = section_filters(doel)
@@ -197,25 +224,36 @@ def _velden(
     checker: _Checker,
     kinds: KindRegistry,
     blame_missing: bool = True,
+    ondernemer: bool = False,
 ) -> tuple[str, ...]:
+    """A doel's paths; `ondernemer`: those under `[velden.ondernemer]`, for a kvkNummer."""
+    prefix = "velden.ondernemer" if ondernemer else "velden"
+    tree = viewpaths.ONDERNEMER_VIEW if ondernemer else viewpaths.VIEW
+    subject_type = KVK_NUMMER if ondernemer else BURGERSERVICENUMMER
     if not isinstance(raw, dict) or not raw:
-        checker.problem("velden", "must be a table with a list of paths per section")
+        checker.problem(prefix, "must be a table with a list of paths per section")
         return ()
-    checker.unknown_keys(raw, set(viewpaths.SECTIONS), "velden.")
+    checker.unknown_keys(
+        raw, set(viewpaths.SECTIONS) | (set() if ondernemer else {"ondernemer"}), f"{prefix}."
+    )
     paths: list[str] = []
     for section, entries in raw.items():
         if section not in viewpaths.SECTIONS:
             continue
-        key = f"velden.{section}"
+        key = f"{prefix}.{section}"
         if not isinstance(entries, list) or not all(isinstance(e, str) for e in entries):
             checker.problem(key, "must be a list of paths (strings)")
             continue
         for index, entry in enumerate(entries):
             path = f"{section}.{entry}"
-            if not viewpaths.exists(path):
+            if not viewpaths.exists(path, tree):
                 checker.problem(f"{key}[{index}]", f"'{entry}' is not a path of the view")
                 continue
-            needed = set(kinds.filling(path))
+            needed = {
+                s
+                for s in kinds.filling(path)
+                if not kinds.get(s).identifiers or subject_type in kinds.get(s).identifiers
+            }
             if not needed & bronnen:
                 if blame_missing:
                     checker.problem(
@@ -230,11 +268,11 @@ def _velden(
             covers(p, target) for p in paths
         ):
             checker.problem(
-                f"velden.{viewpaths.section_of(reference)}",
+                f"{prefix}.{viewpaths.section_of(reference)}",
                 f"'{reference.split('.', 1)[1]}' shows the {target} of linked zaken, "
                 f"so '{target}' must be allowed too",
             )
-    for soort in sorted(bronnen):
+    for soort in sorted(bronnen) if not ondernemer else ():  # said once, for the person paths
         kind = kinds.get(soort)
         for need in kind.needs:
             if need not in bronnen:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from vocabulary.identifiers import BURGERSERVICENUMMER, IdentifierType
+
 
 @dataclass(frozen=True)
 class ZaakFilters:
@@ -66,6 +68,10 @@ class Doel:
     brp_doelbinding: str | None = None
     zoeken: Zoeken | None = None
     bestand: str = ""
+    # Whom `velden` are about. A doel's `[velden.ondernemer]` make `ondernemer`: the same
+    # doel for a kvkNummer, with those paths. None: the doel does not cover ondernemers.
+    subject_type: IdentifierType = BURGERSERVICENUMMER
+    ondernemer: Doel | None = None
 
     @property
     def opties(self) -> dict[str, dict[str, object]]:

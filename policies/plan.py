@@ -20,7 +20,7 @@ from policies import viewpaths
 from policies.model import ContactFilters, Doel, KlantFilters, ZaakFilters
 from policies.projection import allowed_tree
 from policies.viewpaths import Tree
-from vocabulary.identifiers import Subject
+from vocabulary.identifiers import KVK_NUMMER, Subject
 from vocabulary.kinds import Filters, KindRegistry, SourceQuery
 from vocabulary.paths import intersect
 
@@ -51,7 +51,12 @@ class Plan:
     @cached_property
     def tree(self) -> Tree:
         """The allow-list the view is projected through (`policies/projection.py`)."""
-        return allowed_tree(self.velden)
+        if self.doel.subject_type != KVK_NUMMER:
+            return allowed_tree(self.velden)
+        # The kvkNummer is the caller's own key and tells an ondernemer's klant from a
+        # person's (OpenAPI `oneOf`): it travels with the klant, like a secrecy flag.
+        key = {"klant.kvkNummer"} if "klant" in self.sections else set()
+        return allowed_tree(self.velden | key, viewpaths.ONDERNEMER_VIEW)
 
     def calls(self, soort: str) -> bool:
         return soort in self.kinds
@@ -68,13 +73,17 @@ def make_plan(doel: Doel, kinds: KindRegistry, requested: Sequence[str] | None =
     for kind in kinds:
         if not kind.called_by_doel or kind.soort not in doel.bronnen:
             continue
+        if kind.identifiers and doel.subject_type not in kind.identifiers:
+            continue  # the BRP is never asked about an ondernemer, nor the KvK about a person
         own = frozenset(p for p in velden if kind.fills(p))
         if own and (kind.asks is None or kind.asks(own, filters)):
             asked[kind.soort] = own
     # A kind another called kind needs is called too (Klanten for Contactmomenten 1.0).
     pending = list(asked)
     while pending:
-        for need in kinds.get(pending.pop()).needs:
+        kind = kinds.get(pending.pop())
+        extra = kind.ondernemer_needs if doel.subject_type == KVK_NUMMER else ()
+        for need in (*kind.needs, *extra):
             if need in doel.bronnen and need not in asked:
                 asked[need] = frozenset()
                 pending.append(need)
@@ -153,8 +162,8 @@ def _set(**values: Any) -> Filters:
     return {key: value for key, value in values.items() if value is not None}
 
 
-def unknown_paths(requested: Iterable[str]) -> list[str]:
-    return [p for p in requested if not viewpaths.exists(p)]
+def unknown_paths(requested: Iterable[str], tree: Tree = viewpaths.VIEW) -> list[str]:
+    return [p for p in requested if not viewpaths.exists(p, tree)]
 
 
 def forbidden_paths(doel: Doel, requested: Iterable[str]) -> list[str]:

@@ -18,11 +18,16 @@ from policies.viewpaths import Tree
 _LEAF = None
 
 
-def allowed_tree(paths: Iterable[str]) -> Tree:
-    """The view tree restricted to `paths`, with the secrecy flags of present records."""
+def allowed_tree(paths: Iterable[str], view: Tree = viewpaths.VIEW) -> Tree:
+    """The view tree (a person's, or `view` an ondernemer's) restricted to `paths`, with
+    the secrecy flags of present records."""
     paths = set(paths)
     sections = {viewpaths.section_of(p) for p in paths}
-    paths |= {p for p in viewpaths.ALWAYS_WITH_RECORD if viewpaths.section_of(p) in sections}
+    paths |= {
+        p
+        for p in viewpaths.ALWAYS_WITH_RECORD
+        if viewpaths.section_of(p) in sections and viewpaths.exists(p, view)
+    }
     tree: Tree = {}
     for path in sorted(paths):
         node = tree
@@ -33,7 +38,7 @@ def allowed_tree(paths: Iterable[str]) -> Tree:
                 break  # a shorter path already allows all of it
             node = node.setdefault(part, {})
         else:
-            node[parts[-1]] = _copy(viewpaths.subtree(path))
+            node[parts[-1]] = _copy(viewpaths.subtree(path, view))
     return tree
 
 

@@ -86,6 +86,49 @@ VIEW: Tree = {
 
 SECTIONS = tuple(VIEW)
 
+_ADRES: Tree = {
+    k: None
+    for k in (
+        "volledigAdres", "straatnaam", "huisnummer", "huisletter", "huisnummerToevoeging",
+        "postbusnummer", "postcode", "plaats", "land",
+    )
+}  # fmt: skip
+_SBI: Tree = {"sbiCode": None, "sbiOmschrijving": None, "indHoofdactiviteit": None}
+
+# The `klant` of an ondernemer (a kvkNummer): its own schema, from the KvK Handelsregister
+# (connectors/handelsregister.py), with the contact details from the klant registers.
+ONDERNEMER_KLANT: Tree = {
+    "kvkNummer": None,
+    "naam": None,
+    "statutaireNaam": None,
+    "handelsnamen": None,
+    "rechtsvorm": None,
+    "uitgebreideRechtsvorm": None,
+    "rsin": None,
+    "sbiActiviteiten": _SBI,
+    "formeleRegistratiedatum": None,
+    "materieleRegistratie": {"datumAanvang": None, "datumEinde": None},
+    "totaalWerkzamePersonen": None,
+    "websites": None,
+    "vestiging": {
+        "vestigingsnummer": None,
+        "eersteHandelsnaam": None,
+        "indHoofdvestiging": None,
+        "totaalWerkzamePersonen": None,
+        "websites": None,
+        "bezoekadres": _ADRES,
+        "postadres": _ADRES,
+        "sbiActiviteiten": _SBI,
+    },
+}
+
+# The view of an ondernemer: a doel names these paths under `[velden.ondernemer]`.
+ONDERNEMER_VIEW: Tree = {
+    "klant": {**ONDERNEMER_KLANT, **KLANT_CONTACT},
+    "zaken": ZAAK,
+    "contactmomenten": CONTACTMOMENT,
+}
+
 # Secrecy flags travel with the record they belong to (DESIGN.md, "Sections"):
 # a frontend must see them to honour them. `bron` says which register a record
 # came from, which is no personal data and which a frontend needs to label it.
@@ -118,9 +161,9 @@ def subtree(path: str, tree: Tree = VIEW) -> Any:
     return node
 
 
-def exists(path: str) -> bool:
+def exists(path: str, tree: Tree = VIEW) -> bool:
     try:
-        subtree(path)
+        subtree(path, tree)
     except KeyError:
         return False
     return True

@@ -124,6 +124,9 @@ class SourceKind:
     paths: tuple[str, ...] = ()
     except_paths: tuple[str, ...] = ()
     needs: tuple[str, ...] = ()
+    # For an ondernemer only: kinds whose answers it takes when they are called (the
+    # RSIN from the Handelsregister); it waits for them, and is called without them too.
+    ondernemer_needs: tuple[str, ...] = ()
     consulted_for: str | None = None
     report: Callable[[str, Sequence[ServedOutcome]], Report | None] | None = None
     voorrang: int = 0

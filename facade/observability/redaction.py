@@ -43,12 +43,19 @@ _URL_QUERY = re.compile(
     r"""|(?:(?<![^\s"'(\[=<])/[^\s?#"'<>]*))\?[^\s"'<>#]*"""
 )
 BSN_MARK = "[bsn]"
+# The KvK API's paths hold a kvkNummer (8 digits; an eenmanszaak's names a person) or a
+# vestigingsnummer (12): a path segment of either length is masked.
+_KVK_SEGMENT = re.compile(r"(?<=/)[0-9]{8}(?=[/\s\"'<>#]|$)")
+_VESTIGING_SEGMENT = re.compile(r"(?<=/)[0-9]{12}(?=[/\s\"'<>#]|$)")
 
 
 def redact_text(text: str) -> str:
-    """`text` without query strings on URLs and paths, and with every BSN as `[bsn]`."""
+    """`text` without query strings on URLs and paths, with every BSN as `[bsn]` and
+    every kvkNummer or vestigingsnummer in a path masked."""
     # Separated too: a path like /api/v1/klantbeeld/999-99-0081 is a BSN all the same.
-    return mask_bsns(_URL_QUERY.sub(r"\1", text), BSN_MARK)
+    text = mask_bsns(_URL_QUERY.sub(r"\1", text), BSN_MARK)
+    text = _KVK_SEGMENT.sub("[kvkNummer]", text)
+    return _VESTIGING_SEGMENT.sub("[vestigingsnummer]", text)
 
 
 def _redact_arg(arg: object) -> object:

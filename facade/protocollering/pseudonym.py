@@ -36,11 +36,15 @@ class Pseudonymizer:
     def pseudonym(self, bsn: str) -> str:
         return _hmac(self.current, bsn)
 
+    def pseudonym_kvk(self, kvk_nummer: str) -> str:
+        """The pseudonym of a business: an eenmanszaak's number names a person too."""
+        return _hmac(self.current, kvk_nummer, prefix=b"KVK:")
+
     def all_pseudonyms(self, bsn: str) -> dict[str, str]:
         """The pseudonym under every configured key: to find one person's records."""
         return {key.key_id: _hmac(key, bsn) for key in (self.current, *self.previous)}
 
 
-def _hmac(key: PseudonymKey, bsn: str) -> str:
+def _hmac(key: PseudonymKey, value: str, prefix: bytes = b"BSN:") -> str:
     # The prefix keeps these pseudonyms apart from any other use of the same key.
-    return hmac.new(key.secret, b"BSN:" + bsn.encode(), hashlib.sha256).hexdigest()
+    return hmac.new(key.secret, prefix + value.encode(), hashlib.sha256).hexdigest()

@@ -83,9 +83,19 @@ class Processing:
     def trace_id(self) -> str:
         return f"{self.span.get_span_context().trace_id:032x}"
 
-    def subject(self, bsn: str) -> None:
-        """The data subject, as a keyed pseudonym: never the BSN itself."""
-        self.span.set_attribute(a.DATA_SUBJECT_ID, self.trail.pseudonymizer.pseudonym(bsn))
+    def subject(self, bsn: str, *, kvk_nummer: str | None = None) -> None:
+        """The data subject, as a keyed pseudonym: never the BSN (or kvkNummer) itself.
+
+        An ondernemer (`kvk_nummer`, `bsn` then ignored) is recorded as the business,
+        also when one of its branches was asked: type `KvK-nummer`, `HMAC("KVK:"+nr)`.
+        """
+        pseudonymizer = self.trail.pseudonymizer
+        if kvk_nummer is not None:
+            self.span.set_attribute(a.DATA_SUBJECT_ID, pseudonymizer.pseudonym_kvk(kvk_nummer))
+            self.span.set_attribute(a.DATA_SUBJECT_ID_TYPE, "KvK-nummer")
+            self.span.set_attribute(a.DATA_SUBJECT_KEY_ID, pseudonymizer.key_id)
+            return
+        self.span.set_attribute(a.DATA_SUBJECT_ID, pseudonymizer.pseudonym(bsn))
         self.span.set_attribute(a.DATA_SUBJECT_ID_TYPE, "BSN")
         self.span.set_attribute(a.DATA_SUBJECT_KEY_ID, self.trail.pseudonymizer.key_id)
 

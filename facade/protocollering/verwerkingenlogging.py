@@ -36,6 +36,7 @@ ZOEK_ACTIE_NAAM = "Personen zoeken"  # a search (klantbeeld.handeling = zoeken)
 # key id follows the colon: the pseudonym means something only under its key,
 # and the privacy officer looks a person up per key (`Pseudonymizer.all_pseudonyms`).
 SOORT_OBJECT_ID = "BSN-pseudoniem"
+KVK_SOORT_OBJECT_ID = "KvK-nummer-pseudoniem"  # an ondernemer: HMAC("KVK:"+kvkNummer)
 # Twenty years: what the BRP keeps its own protocol of a verstrekking, and every
 # klantbeeld holds BRP data. A municipality with a shorter selectielijst-term
 # configures it; the register may also take it from the verwerkingsactiviteit.
@@ -180,10 +181,12 @@ def _verwerkte_objecten(attributes: Mapping[str, Any] | None) -> list[dict[str, 
     if not _PSEUDONYM.fullmatch(pseudonym):
         raise SinkError("verwerkingenlogging: data subject id is not a hex pseudonym; not sent")
     key_id = _text(attributes, attr.DATA_SUBJECT_KEY_ID)
-    soort = f"{SOORT_OBJECT_ID}:{key_id}" if key_id else SOORT_OBJECT_ID
+    ondernemer = _text(attributes, attr.DATA_SUBJECT_ID_TYPE) == "KvK-nummer"
+    base = KVK_SOORT_OBJECT_ID if ondernemer else SOORT_OBJECT_ID
+    soort = f"{base}:{key_id}" if key_id else base
     return [
         {
-            "objecttype": "persoon",
+            "objecttype": "onderneming" if ondernemer else "persoon",
             "soortObjectId": _cut(soort, MAX_STRING),
             "objectId": pseudonym[:PSEUDONYM_CHARS],
         }

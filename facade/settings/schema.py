@@ -311,6 +311,8 @@ class CallerAuthTable(Table):
     scope_claim: str = "scope"
     roles_claim: str = "roles"
     bsn_claim: str = "bsn"
+    # The claim carrying a business's kvkNummer (eHerkenning); None: no self-service for one.
+    kvk_claim: str | None = None
     # More than five minutes of clock skew is a broken clock, not leeway.
     leeway_seconds: Annotated[int, between(0, 300)] = 30
 
@@ -475,6 +477,9 @@ class RegisterTable(Table):
     max_pages: Positive = 10
     page_size: Annotated[int | None, AfterValidator(_page_size)] = None
     resolve: Literal["follow-up", "expand"] = "follow-up"
+    # Zaken: how the register finds a business's zaken. "kvkNummer": the rol filters on
+    # the kvkNummer (Open Zaak 1.30); unset: on the RSIN (innNnpId) from the Handelsregister.
+    ondernemer_filter: Literal["kvkNummer"] | None = None
     max_response_bytes: Positive = 10 * 1024 * 1024
     max_connections: Positive = 100
     ca_bundle: ExistingFile = None

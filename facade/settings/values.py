@@ -51,6 +51,7 @@ class RegisterSettings:
     max_pages: int = 10
     page_size: int | None = None
     resolve: str = "follow-up"
+    ondernemer_filter: str | None = None  # Zaken: "kvkNummer", or None (RSIN, innNnpId)
     max_response_bytes: int = 10 * 1024 * 1024
     max_connections: int = 100
     ca_bundle: str | None = None
@@ -82,6 +83,7 @@ class CallerAuthSettings:
     scope_claim: str = "scope"
     roles_claim: str = "roles"
     bsn_claim: str = "bsn"
+    kvk_claim: str | None = None  # eHerkenning's kvkNummer: self-service for a business
     leeway_seconds: int = 30
 
 

@@ -25,6 +25,9 @@ such as "zaken" targets all of its endpoints):
     klantinteracties.onderwerpobject      GET  …/onderwerpobjecten/{uuid}
     klantinteracties.internetaken / .internetaak        GET …/internetaken[/{uuid}]
     klantinteracties.actor                GET  …/actoren/{uuid}
+    kvk.basisprofiel / .hoofdvestiging / .vestigingen / .eigenaar
+                                          GET  /kvk/api/v1/basisprofielen/{kvkNummer}[/…]
+    kvk.vestigingsprofiel                 GET  /kvk/api/v1/vestigingsprofielen/{nummer}
     zaaksysteem2.list / .zaak / .statussen / .status / .rollen / .rol
                                           GET  /zaaksysteem2/zaken/api/v1/…
     catalogi2.zaaktypen / .zaaktype / .statustype / .roltype
@@ -61,6 +64,13 @@ from klantbeeld_demo.registers.klantinteracties import (
     create_klantinteracties_app,
     token_guard,
 )
+from klantbeeld_demo.registers.kvk import (
+    DEMO_KVK_API_KEY,
+    HAL_JSON,
+    KVK_BASE,
+    api_key_guard,
+    create_kvk_app,
+)
 from klantbeeld_demo.registers.model import DemoData
 from klantbeeld_demo.registers.personen import demo_data
 from klantbeeld_demo.registers.zaaksystemen import ZAAKSYSTEEM1, ZAAKSYSTEEM2
@@ -90,6 +100,8 @@ ENDPOINT_NAMES: tuple[str, ...] = (
     "zaaksysteem2.list", "zaaksysteem2.list.expand_per_zaak", "zaaksysteem2.zaak",
     "zaaksysteem2.statussen", "zaaksysteem2.status", "zaaksysteem2.rollen", "zaaksysteem2.rol",
     "catalogi2.zaaktypen", "catalogi2.zaaktype", "catalogi2.statustype", "catalogi2.roltype",
+    "kvk.basisprofiel", "kvk.hoofdvestiging", "kvk.vestigingen", "kvk.eigenaar",
+    "kvk.vestigingsprofiel",
 )  # fmt: skip
 
 
@@ -102,6 +114,7 @@ def create_registers_app(
     faults: Faults | None = None,
     klantinteracties_tokens: Collection[str] = (DEMO_KLANTINTERACTIES_TOKEN,),
     today: Clock = today_in_amsterdam,
+    kvk_api_key: str | None = DEMO_KVK_API_KEY,
 ) -> Starlette:
     """BRP, two zaaksystemen (Zaken + Catalogi), Klanten, Contactmomenten and
     Klantinteracties on one app: a municipality mid-migration.
@@ -128,6 +141,9 @@ def create_registers_app(
         # Behaves like Open Zaak too; same client credentials, for a simpler demo config.
         "zaaksysteem2": Register(ZAAKSYSTEEM2.zaken_register, behaviour, guard=open_zaak),
         "catalogi2": Register(ZAAKSYSTEEM2.catalogi_register, behaviour, guard=open_zaak),
+        "kvk": Register(
+            "kvk", behaviour, error_media_type=HAL_JSON, guard=api_key_guard(kvk_api_key)
+        ),
     }
     mounts = [
         Mount(
@@ -153,6 +169,7 @@ def create_registers_app(
             urls.ZAAKSYSTEEM2_CATALOGI_BASE,
             app=create_catalogi_app(registers["catalogi2"], ZAAKSYSTEEM2),
         ),
+        Mount(KVK_BASE, app=create_kvk_app(registers["kvk"])),
     ]
     endpoint_names = [name for r in registers.values() for name in r.endpoint_names]
     endpoint_names.extend(expand_per_zaak_name(z) for z in (ZAAKSYSTEEM1, ZAAKSYSTEEM2))

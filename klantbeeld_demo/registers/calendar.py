@@ -32,7 +32,10 @@ def as_of(data: DemoData, today: dt.date) -> DemoData:
     days = (today - AUTHORED_ON).days
     if days == 0:
         return data
-    return DemoData(_moved(persoon, days) for persoon in data.personen)
+    return DemoData(
+        (_moved(persoon, days) for persoon in data.personen),
+        (_moved(zaak, days) for zaak in data.ondernemers_zaken),
+    )
 
 
 def moved_date(iso: str, days: int) -> str:

@@ -35,7 +35,11 @@ def is_valid_bsn(bsn: str) -> bool:
 
 @dataclass(frozen=True)
 class Rol:
-    """A natural person's role in a zaak; `/zaken` filters match per rol."""
+    """A natural person's role in a zaak (or a business's); `/zaken` filters match per rol.
+
+    `betrokkene_type` "niet_natuurlijk_persoon" (a business by kvkNummer and RSIN) or
+    "vestiging" (one branch, by vestigingsnummer and kvkNummer): `bsn` is then "".
+    """
 
     uuid: str
     bsn: str
@@ -44,6 +48,11 @@ class Rol:
     voorvoegsel_geslachtsnaam: str = ""
     voornamen: str = ""
     voorletters: str = ""
+    betrokkene_type: str = "natuurlijk_persoon"
+    kvk_nummer: str = ""
+    rsin: str = ""
+    vestigingsnummer: str = ""
+    naam: str = ""  # statutaireNaam / handelsnaam of a business
 
 
 @dataclass(frozen=True)
@@ -245,8 +254,13 @@ class Zaakregister:
 class DemoData:
     """Indexed, read-only view over a list of persons, as the registers query it."""
 
-    def __init__(self, personen: Iterable[Persoon]) -> None:
+    def __init__(self, personen: Iterable[Persoon], ondernemers_zaken: Iterable[Zaak] = ()) -> None:
         self.personen: tuple[Persoon, ...] = tuple(personen)
+        # The zaken of the demo's ondernemers (ondernemers_data.py), in the first zaaksysteem.
+        self.ondernemers_zaken: tuple[Zaak, ...] = tuple(ondernemers_zaken)
+        persons_zaken = {z.uuid for p in self.personen for z in p.zaken}
+        if any(z.uuid in persons_zaken for z in self.ondernemers_zaken):
+            raise ValueError("een zaak van een ondernemer heeft de uuid van een andere zaak")
         by_bsn: dict[str, Persoon] = {}
         klanten: dict[str, tuple[Klant, Persoon]] = {}
         contactmomenten: dict[str, tuple[Contactmoment, Klant | None]] = {}
@@ -259,7 +273,9 @@ class DemoData:
             for contactmoment in persoon.contactmomenten:
                 contactmomenten[contactmoment.uuid] = (contactmoment, persoon.klant)
         self.by_bsn: Mapping[str, Persoon] = MappingProxyType(by_bsn)
-        self.zaaksysteem1 = Zaakregister.of(z for p in self.personen for z in p.zaken)
+        self.zaaksysteem1 = Zaakregister.of(
+            (*(z for p in self.personen for z in p.zaken), *self.ondernemers_zaken)
+        )
         self.zaaksysteem2 = Zaakregister.of(z for p in self.personen for z in p.zaken_zaaksysteem2)
         self.zaken: Mapping[str, Zaak] = self.zaaksysteem1.zaken
         self.statussen: Mapping[str, tuple[Status, Zaak]] = self.zaaksysteem1.statussen

@@ -423,4 +423,6 @@ def demo_personen() -> list[Persoon]:
 
 def demo_data() -> DemoData:
     """The standard demo data set (a new object each call; records are immutable)."""
-    return DemoData(demo_personen())
+    from klantbeeld_demo.registers.ondernemers_zaken import ondernemers_zaken
+
+    return DemoData(demo_personen(), ondernemers_zaken())

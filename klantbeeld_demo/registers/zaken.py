@@ -85,7 +85,20 @@ _ROL_FILTERS: Mapping[str, Callable[[Rol, str], bool]] = {
     # The demo has no A-nummers; the filter exists (unlike `…__inpANummer`, a 400).
     "betrokkeneIdentificatie__natuurlijkPersoon__inpA_nummer": lambda r, v: False,
     "omschrijvingGeneriek": lambda r, v: r.omschrijving_generiek == v,
-    "betrokkeneType": lambda r, v: v == "natuurlijk_persoon",
+    "betrokkeneType": lambda r, v: r.betrokkene_type == v,
+    # A business (Open Zaak 1.30): by kvkNummer, RSIN, or one branch's vestigingsNummer.
+    "betrokkeneIdentificatie__nietNatuurlijkPersoon__kvkNummer": lambda r, v: (
+        r.betrokkene_type == "niet_natuurlijk_persoon" and r.kvk_nummer == v
+    ),
+    "betrokkeneIdentificatie__nietNatuurlijkPersoon__innNnpId": lambda r, v: (
+        r.betrokkene_type == "niet_natuurlijk_persoon" and r.rsin == v
+    ),
+    "betrokkeneIdentificatie__vestiging__kvkNummer": lambda r, v: (
+        r.betrokkene_type == "vestiging" and r.kvk_nummer == v
+    ),
+    "betrokkeneIdentificatie__vestiging__vestigingsNummer": lambda r, v: (
+        r.betrokkene_type == "vestiging" and r.vestigingsnummer == v
+    ),
 }
 _DATE_FILTERS = {
     "startdatum": ("startdatum", ("", "__gt", "__gte", "__lt", "__lte")),
@@ -198,7 +211,7 @@ def render_rol(
         "uuid": rol.uuid,
         "zaak": link.url(paden.zaak(zaak.uuid)),
         "betrokkene": "",
-        "betrokkeneType": "natuurlijk_persoon",
+        "betrokkeneType": rol.betrokkene_type,
         "afwijkendeNaamBetrokkene": "",
         "roltype": link.url(paden.roltype(roltype.uuid)),
         "omschrijving": roltype.omschrijving,
@@ -210,20 +223,44 @@ def render_rol(
         "statussen": [],
         "beginGeldigheid": None,
         "eindeGeldigheid": None,
-        "betrokkeneIdentificatie": {
-            "inpBsn": rol.bsn,
-            "anpIdentificatie": "",
-            "inpA_nummer": "",
-            "geslachtsnaam": rol.geslachtsnaam,
-            "voorvoegselGeslachtsnaam": rol.voorvoegsel_geslachtsnaam,
-            "voorletters": rol.voorletters,
-            "voornamen": rol.voornamen,
-            "geslachtsaanduiding": "",
-            "geboortedatum": "",
+        "betrokkeneIdentificatie": _betrokkene_identificatie(rol),
+        "authenticatieContext": None,
+    }
+
+
+def _betrokkene_identificatie(rol: Rol) -> dict[str, Any]:
+    """As Open Zaak 1.30 renders RolNietNatuurlijkPersoon / RolVestiging / RolNatuurlijkPersoon."""
+    if rol.betrokkene_type == "niet_natuurlijk_persoon":
+        return {
+            "innNnpId": rol.rsin,
+            "annIdentificatie": "",
+            "kvkNummer": rol.kvk_nummer,
+            "vestigingsNummer": "",
+            "statutaireNaam": rol.naam,
+            "innRechtsvorm": "",
+            "bezoekadres": "",
+            "subVerblijfBuitenland": None,
+        }
+    if rol.betrokkene_type == "vestiging":
+        return {
+            "vestigingsNummer": rol.vestigingsnummer,
+            "handelsnaam": [rol.naam],
             "verblijfsadres": None,
             "subVerblijfBuitenland": None,
-        },
-        "authenticatieContext": None,
+            "kvkNummer": rol.kvk_nummer,
+        }
+    return {
+        "inpBsn": rol.bsn,
+        "anpIdentificatie": "",
+        "inpA_nummer": "",
+        "geslachtsnaam": rol.geslachtsnaam,
+        "voorvoegselGeslachtsnaam": rol.voorvoegsel_geslachtsnaam,
+        "voorletters": rol.voorletters,
+        "voornamen": rol.voornamen,
+        "geslachtsaanduiding": "",
+        "geboortedatum": "",
+        "verblijfsadres": None,
+        "subVerblijfBuitenland": None,
     }
 
 

@@ -45,7 +45,7 @@ from klantbeeld_demo.registers import (
 )
 from klantbeeld_demo.testkit.config import CONFIG_ENV, TestkitError, find_demo_config
 from klantbeeld_demo.testkit.handles import RegistersHandle, RunningFacade
-from klantbeeld_demo.testkit.persons import BSN_ONBEKEND, FAULTS, PERSONEN
+from klantbeeld_demo.testkit.persons import BSN_ONBEKEND, FAULTS, ONDERNEMERS, PERSONEN
 from klantbeeld_demo.testkit.run import run_facade
 
 __all__ = [
@@ -62,6 +62,7 @@ __all__ = [
     "BSN_VEEL_ZAKEN",
     "CONFIG_ENV",
     "FAULTS",
+    "ONDERNEMERS",
     "PERSONEN",
     "RegistersHandle",
     "RunningFacade",

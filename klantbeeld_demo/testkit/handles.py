@@ -175,6 +175,29 @@ class RunningFacade:
         sent.update({name.replace("_", "-"): value for name, value in headers.items()})
         return self.http.post("/api/v1/personen/zoeken", json=dict(zoekvraag), headers=sent)
 
+    def ondernemer(
+        self,
+        kvk_nummer: str,
+        doel: str | None = "kcc-algemene-vraag",
+        token: str | None = None,
+        *,
+        vestigingsnummer: str | None = None,
+        fields: Sequence[str] | None = None,
+        **headers: str,
+    ) -> httpx.Response:
+        """POST /api/v1/klantbeeld for an ondernemer: a kvkNummer (and optionally one
+        vestigingsnummer) instead of a BSN (see `ONDERNEMERS`)."""
+        sent = {"Authorization": f"Bearer {token or self.token()}"}
+        if doel is not None:
+            sent["X-Doelbinding"] = doel
+        sent.update({name.replace("_", "-"): value for name, value in headers.items()})
+        body: dict[str, Any] = {"kvkNummer": kvk_nummer}
+        if vestigingsnummer is not None:
+            body["vestigingsnummer"] = vestigingsnummer
+        if fields is not None:
+            body["fields"] = list(fields)
+        return self.http.post("/api/v1/klantbeeld", json=body, headers=sent)
+
     def klantbeeld_van(
         self,
         zoekresultaat: str,

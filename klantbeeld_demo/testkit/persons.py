@@ -48,3 +48,14 @@ FAULTS: Mapping[str, Fault] = MappingProxyType(
     }
 )
 """The ways `RegistersHandle.fail` can break a register."""
+
+
+# The demo's ondernemers (klantbeeld_demo/registers/ondernemers.py): kvkNummer and branches.
+ONDERNEMERS: Mapping[str, str] = MappingProxyType(
+    {
+        "bv": "68750110",  # Voorbeeld Bouw B.V.: RSIN, two vestigingen, a zaak of each
+        "bv-nevenvestiging": "000037178601",  # its second vestiging (a vestigingsnummer)
+        "eenmanszaak": "69599084",  # Bakkerij De Korenbloem: shielded bezoekadres, no RSIN
+        "onbekend": "12345678",  # unknown to the KvK: klant null, `niet-gevonden`
+    }
+)

@@ -43,7 +43,19 @@ def test_every_bsn_in_the_data_is_a_test_bsn_passing_the_elfproef() -> None:
     data = demo_data()
     bsns = {p.bsn for p in data.personen}
     bsns |= {b for p in data.personen for b in _bsns_in(p.brp)}
-    bsns |= {r.bsn for z in data.zaken.values() for r in z.rollen}
+    # A business's rol (an ondernemer's zaak) names no BSN.
+    bsns |= {
+        r.bsn
+        for z in data.zaken.values()
+        for r in z.rollen
+        if r.betrokkene_type == "natuurlijk_persoon"
+    }
+    assert not [
+        r
+        for z in data.zaken.values()
+        for r in z.rollen
+        if r.bsn == "" and r.betrokkene_type == "natuurlijk_persoon"
+    ]
     assert BSN_HOOFDPERSOON in bsns
     for bsn in bsns:
         assert bsn.startswith("999") and is_valid_bsn(bsn), bsn
@@ -96,7 +108,8 @@ def test_a_zaak_shared_by_two_persons_is_stored_once() -> None:
         z.uuid for z in data.by_bsn[BSN_BUURMAN].zaken
     )
     assert len(shared) == 1
-    assert len(data.zaken) == len({z.uuid for p in data.personen for z in p.zaken})
+    persons_zaken = {z.uuid for p in data.personen for z in p.zaken}
+    assert len(data.zaken) == len(persons_zaken) + len(data.ondernemers_zaken)
 
 
 @pytest.mark.parametrize("n", [0, 3, 25, 200])

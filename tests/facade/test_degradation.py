@@ -112,6 +112,7 @@ async def test_a_doel_that_needs_only_the_brp_calls_only_the_brp(facade: Facade)
         "zaaksysteem2": "niet-gevraagd",
         "zaaksysteem2-catalogi": "niet-gevraagd",
         "openklant2-klantinteracties": "niet-gevraagd",
+        "kvk-handelsregister": "niet-gevraagd",  # a person: the KvK is never asked
     }
 
 

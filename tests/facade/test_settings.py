@@ -37,6 +37,7 @@ def test_the_demo_configuration_loads() -> None:
         "zaken",
         "catalogi",
         "klantinteracties",
+        "handelsregister",
     ]
     started = settings.with_demo_registers("http://127.0.0.1:9999")
     assert started.registers[0].url == "http://127.0.0.1:9999/haalcentraal/api/brp"

@@ -290,3 +290,27 @@ async def test_every_status_of_the_search_is_produced_and_documented(
         expected = int(name.split()[-1]) if name[-1].isdigit() else 200
         assert response.status_code == expected, name
         contract.check(response)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"kvkNummer": "68750110"},
+        {"kvkNummer": "68750110", "vestigingsnummer": "000037178601"},
+        {"kvkNummer": "69599084"},
+        {"kvkNummer": "12345678"},
+    ],
+)
+async def test_an_ondernemer_answers_as_documented(
+    facade: Facade, contract: Contract, body: dict[str, str]
+) -> None:
+    response = await facade.klantbeeld(body=body)
+    assert response.status_code == 200, response.text
+    contract.check(response)
+    forbidden = await facade.klantbeeld(body=body, doel="kcc-zaakstatus")
+    assert forbidden.status_code == 403
+    contract.check(forbidden)
+    own = caller_token("klantbeeld.zelfbediening-ondernemer", kvkNummer=body["kvkNummer"])
+    mine = await facade.klantbeeld(body=body, doel="mijn-onderneming", token=own)
+    assert mine.status_code == 200, mine.text
+    contract.check(mine)

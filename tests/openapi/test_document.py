@@ -96,10 +96,13 @@ def test_the_klantbeeld_operation_documents_its_headers_body_and_statuses(
     verzoek = doc["components"]["schemas"]["KlantbeeldVerzoek"]
     assert verzoek["properties"]["burgerservicenummer"]["pattern"] == "^[0-9]{9}$"
     assert verzoek["properties"]["fields"]["maxItems"] == MAX_FIELDS
-    # Exactly one of the BSN and a search's handle (issue 14).
+    # Exactly one of the BSN, a search's handle (issue 14) and a kvkNummer (issue 15).
+    assert verzoek["properties"]["kvkNummer"]["pattern"] == "^[0-9]{8}$"
+    assert verzoek["properties"]["vestigingsnummer"]["pattern"] == "^[0-9]{12}$"
     assert verzoek["oneOf"] == [
         {"required": ["burgerservicenummer"]},
         {"required": ["zoekresultaat"]},
+        {"required": ["kvkNummer"]},
     ]
     statuses = set(op["responses"])
     assert {"200", "400", "401", "403", "404", "405", "413", "415", "503"} <= statuses

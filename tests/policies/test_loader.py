@@ -56,6 +56,7 @@ def test_the_example_doelen_in_config_are_valid() -> None:
         "belastingen",
         "burgerzaken-balie",
         "mijn-gegevens",
+        "mijn-onderneming",
     }
     assert policies.versie.startswith("sha256:")
 

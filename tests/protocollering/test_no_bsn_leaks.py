@@ -29,12 +29,21 @@ from klantbeeld_demo.registers import (
     BSN_PARTNER,
     Fault,
 )
+from klantbeeld_demo.registers.ondernemers import (
+    BV_KVK,
+    BV_NEVENVESTIGING,
+    EENMANSZAAK_KVK,
+    EENMANSZAAK_VESTIGING,
+)
 from tests.harness import Facade, caller_token, demo_settings, make_facade
 
 UNKNOWN = "999990111"
 USED = [BSN_HOOFDPERSOON, BSN_GEHEIM, BSN_OVERLEDEN, BSN_ONBEKEND_IN_BRP, BSN_ALLEEN_BRP, UNKNOWN]
+# An eenmanszaak's KvK number (and its vestigingsnummer) names a person: personal data.
+UNKNOWN_KVK = "12345678"
+KVK_SECRETS = [EENMANSZAAK_KVK, EENMANSZAAK_VESTIGING, UNKNOWN_KVK]
 # Also data that only the registers hold: a partner's BSN in the BRP answer.
-SECRETS = [*USED, BSN_PARTNER]
+SECRETS = [*USED, BSN_PARTNER, *KVK_SECRETS]
 # What the searches in the run send, in the forms the caller wrote them and as normalised.
 SEARCH_VALUES = [
     "Berg",
@@ -137,6 +146,36 @@ async def _run_and_check(
         )
         answers.append(response.text)
 
+        # Ondernemers: the eenmanszaak, a branch, unknown, refused, invalid, failing.
+        async def ask_kvk(
+            body: dict, doel: str = "kcc-algemene-vraag", facade: Facade = facade, **kwargs: object
+        ) -> None:
+            response = await facade.klantbeeld(body=body, doel=doel, **kwargs)  # type: ignore[arg-type]
+            if response.headers["content-type"] == "application/problem+json":
+                problems.append(response.text)
+            else:
+                answers.append(response.text)
+
+        await ask_kvk({"kvkNummer": EENMANSZAAK_KVK})
+        await ask_kvk({"kvkNummer": EENMANSZAAK_KVK, "vestigingsnummer": EENMANSZAAK_VESTIGING})
+        await ask_kvk({"kvkNummer": BV_KVK, "vestigingsnummer": BV_NEVENVESTIGING})
+        await ask_kvk({"kvkNummer": UNKNOWN_KVK})
+        await ask_kvk({"kvkNummer": BV_KVK, "vestigingsnummer": EENMANSZAAK_VESTIGING})
+        await ask_kvk({"kvkNummer": EENMANSZAAK_KVK}, "kcc-zaakstatus")  # no ondernemers: 403
+        await ask_kvk(
+            {"kvkNummer": EENMANSZAAK_KVK},
+            "mijn-onderneming",
+            token=caller_token("klantbeeld.zelfbediening-ondernemer", kvkNummer=BV_KVK),
+        )
+        await ask_kvk({"kvkNummer": EENMANSZAAK_KVK + "0"})
+        await ask_kvk({"kvkNummer": EENMANSZAAK_KVK, "vestigingsnummer": "x"})
+        faults.set("kvk", Fault.server_error())
+        await ask_kvk({"kvkNummer": EENMANSZAAK_KVK})
+        faults.clear()
+        faults.set("zaken", Fault.http_status(503))
+        await ask_kvk({"kvkNummer": EENMANSZAAK_KVK})
+        faults.clear()
+
         # Searches: found, not found, refused, invalid, a failing register.
         async def search(
             body: dict, doel: str = "kcc-algemene-vraag", facade: Facade = facade, **kwargs: object
@@ -176,6 +215,7 @@ async def _run_and_check(
         audit = json.dumps(facade.sink.records())
 
     assert BSN_HOOFDPERSOON in "".join(answers), "the run must have shown data to check"
+    assert EENMANSZAAK_KVK in "".join(answers), "the run must have shown an eenmanszaak"
     assert len(problems) >= 8 and facade.sink.batches
 
     spans = json.dumps(

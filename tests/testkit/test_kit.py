@@ -215,3 +215,20 @@ def test_the_pytest_plugin_is_an_entry_point() -> None:
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     plugins = pyproject["project"]["entry-points"]["pytest11"]
     assert plugins == {"klantbeeld": "klantbeeld_demo.pytest_plugin"}
+
+
+def test_the_kit_asks_the_klantbeeld_of_an_ondernemer_and_a_branch(
+    klantbeeld_facade: RunningFacade,
+) -> None:
+    from klantbeeld_demo.testkit import ONDERNEMERS
+
+    bv = klantbeeld_facade.ondernemer(ONDERNEMERS["bv"])
+    assert bv.status_code == 200, bv.text
+    assert bv.json()["klant"]["naam"] == "Voorbeeld Bouw B.V."
+    branch = klantbeeld_facade.ondernemer(
+        ONDERNEMERS["bv"], vestigingsnummer=ONDERNEMERS["bv-nevenvestiging"]
+    )
+    assert branch.json()["klant"]["vestiging"]["vestigingsnummer"] == "000037178601"
+    unknown = klantbeeld_facade.ondernemer(ONDERNEMERS["onbekend"])
+    assert unknown.json()["klant"] is None
+    assert klantbeeld_facade.ondernemer(ONDERNEMERS["bv"], "kcc-zaakstatus").status_code == 403
