@@ -79,19 +79,24 @@ async def read_body(request: Request, max_bytes: int) -> bytes:
     return b"".join(chunks)
 
 
+def json_object(raw: bytes, params: list[InvalidParam]) -> Any:
+    """The body as JSON; a body that is not JSON, or not an object, is noted in `params`."""
+    try:
+        body = json.loads(raw)
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        params.append(invalid("body", "ongeldige-json", "De body is geen geldige JSON."))
+        return None
+    if not isinstance(body, dict):
+        params.append(invalid("body", "geen-object", "De body moet een JSON-object zijn."))
+    return body
+
+
 def parse_request(
     raw: bytes, request: Request, policies: PolicySet, handles: HandleCodec | None = None
 ) -> KlantbeeldRequest:
     """The request's input, all of it checked at once (400); who may do what comes after."""
     params: list[InvalidParam] = []
-    body: Any = None
-    try:
-        body = json.loads(raw)
-    except (ValueError, UnicodeDecodeError, RecursionError):
-        params.append(invalid("body", "ongeldige-json", "De body is geen geldige JSON."))
-    else:
-        if not isinstance(body, dict):
-            params.append(invalid("body", "geen-object", "De body moet een JSON-object zijn."))
+    body = json_object(raw, params)
     bsn, fields, zoekresultaat = None, None, None
     kvk_nummer, vestigingsnummer = None, None
     if isinstance(body, dict):

@@ -10,7 +10,6 @@ by value: search values are personal data.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,7 +18,7 @@ from starlette.requests import Request
 
 from facade.callers import Caller
 from facade.problems import InvalidParam, bad_request, forbidden, invalid
-from facade.validation import read_headers
+from facade.validation import json_object, read_headers
 from policies.access import allowed_doelen
 from policies.loader import PolicySet
 from policies.model import Doel
@@ -85,14 +84,7 @@ class Zoekvraag:
 
 def parse_zoekvraag(raw: bytes, request: Request, policies: PolicySet) -> Zoekvraag:
     params: list[InvalidParam] = []
-    body: Any = None
-    try:
-        body = json.loads(raw)
-    except (ValueError, UnicodeDecodeError, RecursionError):
-        params.append(invalid("body", "ongeldige-json", "De body is geen geldige JSON."))
-    else:
-        if not isinstance(body, dict):
-            params.append(invalid("body", "geen-object", "De body moet een JSON-object zijn."))
+    body = json_object(raw, params)
     vorm, waarden = None, None
     if isinstance(body, dict):
         vorm, waarden = _shape(body, params)
