@@ -153,17 +153,27 @@ async def _klantbeeld(
     processing.stated(gebruiker=verzoek.gebruiker, verwerking=verzoek.verwerking)
     authorize(caller, verzoek, state.policies)
     arrived = request.scope.get(ARRIVAL, asyncio.get_running_loop().time())
+    with admitted(state, request, "klantbeelden"):
+        return await _answer(request, state, caller, verzoek, processing, arrived)
+
+
+@contextlib.contextmanager
+def admitted(state: AppState, request: Request, what: str) -> Iterator[None]:
+    """One more request in flight, or a 503 `overbelast` at once.
+
+    Shed load at once: a quick 503 beats every caller's latency collapsing, and a
+    request that waited half its budget for the CPU would come late. `what` names
+    the requests in the answer ("klantbeelden", "verzoeken").
+    """
     if state.in_flight >= state.settings.server.max_in_flight or waited_too_long(state, request):
-        # Shed load at once: a quick 503 beats every caller's latency collapsing,
-        # and a klantbeeld that waited half its budget for the CPU would come late.
         raise unavailable(
             "overbelast",
-            "De façade verwerkt nu te veel klantbeelden tegelijk. Probeer het zo opnieuw.",
+            f"De façade verwerkt nu te veel {what} tegelijk. Probeer het zo opnieuw.",
             retry_after=1,
         )
     state.in_flight += 1
     try:
-        return await _answer(request, state, caller, verzoek, processing, arrived)
+        yield
     finally:
         state.in_flight -= 1
 

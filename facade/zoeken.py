@@ -24,12 +24,12 @@ from facade.problems import Problem, bad_request, invalid, unavailable
 from facade.protocollering.trail import Processing
 from facade.routes import (
     ViewResponse,
+    admitted,
     authenticated,
     measured,
     note_wait,
     recorded,
     unless_client_goes,
-    waited_too_long,
     without_tracestate,
 )
 from facade.state import AppState
@@ -85,17 +85,8 @@ async def _zoeken(
             "zoekresultaat of geen BRP).",
         )
     arrived = request.scope.get(ARRIVAL, asyncio.get_running_loop().time())
-    if state.in_flight >= state.settings.server.max_in_flight or waited_too_long(state, request):
-        raise unavailable(
-            "overbelast",
-            "De façade verwerkt nu te veel verzoeken tegelijk. Probeer het zo opnieuw.",
-            retry_after=1,
-        )
-    state.in_flight += 1
-    try:
+    with admitted(state, request, "verzoeken"):
         return await _answer(request, state, caller, vraag, processing, arrived)
-    finally:
-        state.in_flight -= 1
 
 
 async def _answer(
