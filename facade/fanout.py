@@ -114,17 +114,11 @@ async def _call(
 ) -> Outcome:
     inputs: dict[str, tuple[Any, ...]] = {}
     for soort, tasks in (waited or {}).items():
-        answered = [await task for task in tasks]
-        inputs[soort] = tuple(
-            o.contribution.resultaat for o in answered if o.status == "ok" and o.contribution
-        )
+        inputs[soort], _ = await _results(tasks)
     failed = False
     for soort, tasks in needed.items():
-        answered = [await task for task in tasks]
-        inputs[soort] = tuple(
-            o.contribution.resultaat for o in answered if o.status == "ok" and o.contribution
-        )
-        failed = failed or any(o.status in ("fout", "timeout") for o in answered)
+        inputs[soort], failed_here = await _results(tasks)
+        failed = failed or failed_here
     if needed and not any(inputs.values()):
         # Nothing to follow: the register is not asked at all.
         if failed:
@@ -133,6 +127,15 @@ async def _call(
     outcome = await _run(call.register, call.query(inputs), ctx, budget_end)
     observe(outcome)
     return outcome
+
+
+async def _results(tasks: list[asyncio.Task[Outcome]]) -> tuple[tuple[Any, ...], bool]:
+    """What the registers of one kind gave, and whether any of them failed."""
+    answered = [await task for task in tasks]
+    results = tuple(
+        o.contribution.resultaat for o in answered if o.status == "ok" and o.contribution
+    )
+    return results, any(o.status in ("fout", "timeout") for o in answered)
 
 
 async def _run(register: Register, query: SourceQuery, ctx: Any, budget_end: float) -> Outcome:
