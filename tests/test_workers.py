@@ -164,6 +164,7 @@ def test_productie_refuses_workers_whose_metrics_prometheus_would_scrape_one_at_
         "KLANTBEELD_BRP_API_KEY",
         "KLANTBEELD_OPENZAAK_SECRET",
         "KLANTBEELD_OPENKLANT_SECRET",
+        "KLANTBEELD_KVK_API_KEY",
         "KLANTBEELD_PSEUDONYM_KEY",
     ):
         monkeypatch.setenv(name, "x" * 40)

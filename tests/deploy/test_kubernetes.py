@@ -259,6 +259,7 @@ def test_every_environment_variable_the_configuration_names_is_set_from_the_secr
         "KLANTBEELD_BRP_API_KEY",
         "KLANTBEELD_OPENZAAK_SECRET",
         "KLANTBEELD_OPENKLANT_SECRET",
+        "KLANTBEELD_KVK_API_KEY",
         "KLANTBEELD_OPENKLANT2_TOKEN",
         "KLANTBEELD_PSEUDONYM_KEY",
     } <= named

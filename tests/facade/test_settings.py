@@ -48,6 +48,7 @@ def test_the_example_production_configuration_loads_with_its_secrets_from_the_en
         "KLANTBEELD_BRP_API_KEY": "k",
         "KLANTBEELD_OPENZAAK_SECRET": "s",
         "KLANTBEELD_OPENKLANT_SECRET": "s",
+        "KLANTBEELD_KVK_API_KEY": "s",
         "KLANTBEELD_PSEUDONYM_KEY": "p" * 32,
     }
     settings = load_settings(CONFIG / "productie.example.toml", env=env)
@@ -120,6 +121,7 @@ PRODUCTIE_ENV = {
     "KLANTBEELD_BRP_API_KEY": "k",
     "KLANTBEELD_OPENZAAK_SECRET": "s",
     "KLANTBEELD_OPENKLANT_SECRET": "s",
+    "KLANTBEELD_KVK_API_KEY": "s",
     "KLANTBEELD_PSEUDONYM_KEY": "p" * 32,
 }
 
@@ -303,6 +305,7 @@ def test_no_secret_shows_in_the_settings_repr() -> None:
         "KLANTBEELD_BRP_API_KEY": "brp-sleutel-uit-de-omgeving",
         "KLANTBEELD_OPENZAAK_SECRET": "z" * 40,
         "KLANTBEELD_OPENKLANT_SECRET": "k" * 40,
+        "KLANTBEELD_KVK_API_KEY": "k" * 40,
         "KLANTBEELD_PSEUDONYM_KEY": "p" * 40,
     }
     productie = load_settings(CONFIG / "productie.example.toml", env=env)

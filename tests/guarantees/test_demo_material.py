@@ -47,6 +47,7 @@ PRODUCTIE_ENV = {
     "KLANTBEELD_BRP_API_KEY": "brp-sleutel-van-de-gateway",
     "KLANTBEELD_OPENZAAK_SECRET": "z" * 40,
     "KLANTBEELD_OPENKLANT_SECRET": "k" * 40,
+    "KLANTBEELD_KVK_API_KEY": "k" * 40,
     "KLANTBEELD_PSEUDONYM_KEY": "p" * 40,
 }
 
