@@ -58,6 +58,40 @@ def partij(
     )
 
 
+def organisatie(
+    key: str,
+    naam: str,
+    nummer: str,
+    adressen: Sequence[DigitaalAdres],
+    *,
+    vestiging_van: str | None = None,
+) -> Partij:
+    """An organisatie-partij (a business or a branch); `key` its kvk- or vestigingsnummer.
+
+    A branch names its business's kvk_nummer in `vestiging_van`: its identificator is
+    then a sub-identificator of the business's. Its preferred address is the standard
+    e-mail address, as for a persoon.
+    """
+    voorkeur = next((a.uuid for a in adressen if a.is_standaard and a.soort == "email"), None)
+    return Partij(
+        uuid=stable_uuid("partij", key),
+        nummer=nummer,
+        identificator_uuid=stable_uuid("partij-identificator", key),
+        voorletters="",
+        voornaam="",
+        voorvoegsel_achternaam="",
+        achternaam="",
+        digitale_adressen=tuple(adressen),
+        voorkeurs_digitaal_adres=voorkeur,
+        voorkeurstaal="nld",
+        soort_partij="organisatie",
+        naam=naam,
+        sub_identificator_van=stable_uuid("partij-identificator", vestiging_van)
+        if vestiging_van
+        else None,
+    )
+
+
 def medewerker(gebruikersnaam: str, naam: str, functie: str) -> Actor:
     return Actor(
         uuid=stable_uuid("actor", gebruikersnaam),

@@ -35,6 +35,7 @@ def as_of(data: DemoData, today: dt.date) -> DemoData:
     return DemoData(
         (_moved(persoon, days) for persoon in data.personen),
         (_moved(zaak, days) for zaak in data.ondernemers_zaken),
+        (_moved(houder, days) for houder in data.ondernemers),
     )
 
 

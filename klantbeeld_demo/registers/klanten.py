@@ -18,45 +18,50 @@ from starlette.responses import JSONResponse, Response
 from klantbeeld_demo.registers import urls
 from klantbeeld_demo.registers.builders import BRONORGANISATIE
 from klantbeeld_demo.registers.endpoint import Register
-from klantbeeld_demo.registers.model import DemoData, Klant, Persoon
+from klantbeeld_demo.registers.model import (
+    Contacthouder,
+    DemoData,
+    Klant,
+    Ondernemerscontacten,
+    Persoon,
+)
 from klantbeeld_demo.registers.urls import Linker
 from klantbeeld_demo.registers.zgw import ApiVersion, detail_response, not_found, paginate
 
 API_VERSION = "1.0.0"
 
+
+def _is(h: Contacthouder, soort: str, value: str) -> bool:
+    """Whether the klant's subject is identified by (soort, value): a BSN, RSIN, branch."""
+    if soort == "rsin":
+        return isinstance(h, Ondernemerscontacten) and bool(h.rsin) and h.rsin == value
+    return h.identificatie.code_soort_object_id == soort and h.identificatie.object_id == value
+
+
 # The filters Open Klant 1.0 knows; anything else in the query string has no effect.
-_FILTERS: Mapping[str, Callable[[Klant, Persoon, str], bool]] = {
-    "subjectNatuurlijkPersoon__inpBsn": lambda k, p, v: p.bsn == v,
-    "klantnummer": lambda k, p, v: k.klantnummer == v,
-    "emailadres": lambda k, p, v: k.emailadres == v,
-    "telefoonnummer": lambda k, p, v: k.telefoonnummer == v,
-    "achternaam": lambda k, p, v: k.achternaam == v,
-    "subjectType": lambda k, p, v: v == "natuurlijk_persoon",
-    "bronorganisatie": lambda k, p, v: v == BRONORGANISATIE,
+_FILTERS: Mapping[str, Callable[[Klant, Contacthouder, str], bool]] = {
+    "subjectNatuurlijkPersoon__inpBsn": lambda k, h, v: _is(h, "bsn", v),
+    "subjectNietNatuurlijkPersoon__innNnpId": lambda k, h, v: _is(h, "rsin", v),
+    "subjectVestiging__vestigingsNummer": lambda k, h, v: _is(h, "vestigingsnummer", v),
+    "klantnummer": lambda k, h, v: k.klantnummer == v,
+    "emailadres": lambda k, h, v: k.emailadres == v,
+    "telefoonnummer": lambda k, h, v: k.telefoonnummer == v,
+    "achternaam": lambda k, h, v: k.achternaam == v,
+    "bedrijfsnaam": lambda k, h, v: k.bedrijfsnaam == v,
+    "subjectType": lambda k, h, v: v == _subject_type(h),
+    "bronorganisatie": lambda k, h, v: v == BRONORGANISATIE,
 }
 
 
-def render_klant(klant: Klant, persoon: Persoon, link: Linker) -> dict[str, Any]:
-    return {
-        "url": link.url(urls.klant(klant.uuid)),
-        "bronorganisatie": BRONORGANISATIE,
-        "klantnummer": klant.klantnummer,
-        "bedrijfsnaam": "",
-        "functie": "",
-        "websiteUrl": "",
-        "voornaam": klant.voornaam,
-        "voorvoegselAchternaam": klant.voorvoegsel_achternaam,
-        "achternaam": klant.achternaam,
-        "telefoonnummer": klant.telefoonnummer,
-        "emailadres": klant.emailadres,
-        "adres": dict(klant.adres) if klant.adres is not None else None,
-        # Linked by BSN in subjectIdentificatie, not by a BRP URL: "" like Open Klant.
-        "subject": "",
-        "subjectType": "natuurlijk_persoon",
-        "aanmaakkanaal": klant.aanmaakkanaal,
-        "geverifieerd": klant.geverifieerd,
-        "subjectIdentificatie": {
-            "inpBsn": persoon.bsn,
+def _subject_type(houder: Contacthouder) -> str:
+    return houder.identificatie.code_objecttype
+
+
+def _subject_identificatie(klant: Klant, houder: Contacthouder) -> dict[str, Any]:
+    """The subjectIdentificatie group of the klant's subjectType (Klanten 1.0 spec)."""
+    if isinstance(houder, Persoon):
+        return {
+            "inpBsn": houder.bsn,
             "anpIdentificatie": "",
             "inpANummer": "",
             "geslachtsnaam": klant.achternaam,
@@ -67,7 +72,45 @@ def render_klant(klant: Klant, persoon: Persoon, link: Linker) -> dict[str, Any]
             "geboortedatum": klant.geboortedatum,
             "verblijfsadres": None,
             "subVerblijfBuitenland": None,
-        },
+        }
+    if houder.identificatie.code_objecttype == "vestiging":
+        return {
+            "vestigingsNummer": houder.identificatie.object_id,
+            "handelsnaam": [houder.naam],
+            "verblijfsadres": None,
+            "subVerblijfBuitenland": None,
+        }
+    return {
+        "innNnpId": houder.rsin,
+        "annIdentificatie": "",
+        "statutaireNaam": houder.naam,
+        "innRechtsvorm": houder.rechtsvorm,
+        "bezoekadres": "",
+        "subVerblijfBuitenland": None,
+    }
+
+
+def render_klant(klant: Klant, houder: Contacthouder, link: Linker) -> dict[str, Any]:
+    return {
+        "url": link.url(urls.klant(klant.uuid)),
+        "bronorganisatie": BRONORGANISATIE,
+        "klantnummer": klant.klantnummer,
+        "bedrijfsnaam": klant.bedrijfsnaam,
+        "functie": "",
+        "websiteUrl": "",
+        "voornaam": klant.voornaam,
+        "voorvoegselAchternaam": klant.voorvoegsel_achternaam,
+        "achternaam": klant.achternaam,
+        "telefoonnummer": klant.telefoonnummer,
+        "emailadres": klant.emailadres,
+        "adres": dict(klant.adres) if klant.adres is not None else None,
+        # Linked by BSN, RSIN or vestigingsnummer in subjectIdentificatie, not by a URL:
+        # "" like Open Klant.
+        "subject": "",
+        "subjectType": _subject_type(houder),
+        "aanmaakkanaal": klant.aanmaakkanaal,
+        "geverifieerd": klant.geverifieerd,
+        "subjectIdentificatie": _subject_identificatie(klant, houder),
     }
 
 
@@ -79,9 +122,9 @@ class KlantenHandlers:
         q = request.query_params
         active = [(check, q[name]) for name, check in _FILTERS.items() if name in q]
         items = [
-            (klant, persoon)
-            for klant, persoon in self.data.klanten.values()
-            if all(check(klant, persoon, value) for check, value in active)
+            (klant, houder)
+            for klant, houder in self.data.klanten.values()
+            if all(check(klant, houder, value) for check, value in active)
         ]
         link = Linker(request)
         body = paginate(request, items, lambda kp: render_klant(*kp, link), page_size_param=False)

@@ -35,7 +35,14 @@ from klantbeeld_demo.registers.klantinteracties_render import (
     Renderer,
     with_expand,
 )
-from klantbeeld_demo.registers.model import DemoData, DigitaalAdres, Klantcontact, Partij, Persoon
+from klantbeeld_demo.registers.model import (
+    Contacthouder,
+    DemoData,
+    DigitaalAdres,
+    Identificatie,
+    Klantcontact,
+    Partij,
+)
 from klantbeeld_demo.registers.urls import Linker
 from klantbeeld_demo.registers.zgw import (
     ApiVersion,
@@ -147,25 +154,32 @@ def select(
     return [item for item in items if all(f.matches(item, v) for f, v in active)], expand
 
 
-def _identificator_filters(prefix: str, bsn_of: Callable[[T], str]) -> dict[str, Filter[T]]:
-    """`<prefix>partijIdentificator__*`: exact, case-sensitive, unchecked values."""
-    fixed = {
-        "codeObjecttype": "natuurlijk_persoon",
-        "codeSoortObjectId": "bsn",
-        "codeRegister": "brp",
+def _identificator_filters(
+    prefix: str, identificatie_of: Callable[[T], Identificatie]
+) -> dict[str, Filter[T]]:
+    """`<prefix>partijIdentificator__*`: exact, case-sensitive, unchecked values.
+
+    Each matches the partij's one identificator: a person's BSN, a business's
+    kvk_nummer or a branch's vestigingsnummer.
+    """
+    fields: Mapping[str, Callable[[Identificatie], str]] = {
+        "codeObjecttype": lambda i: i.code_objecttype,
+        "codeSoortObjectId": lambda i: i.code_soort_object_id,
+        "objectId": lambda i: i.object_id,
+        "codeRegister": lambda i: i.code_register,
     }
-    filters: dict[str, Filter[T]] = {
-        f"{prefix}partijIdentificator__{field}": Filter(lambda _, v, want=want: v == want)
-        for field, want in fixed.items()
+    return {
+        f"{prefix}partijIdentificator__{name}": Filter(
+            lambda item, v, get=get: get(identificatie_of(item)) == v
+        )
+        for name, get in fields.items()
     }
-    filters[f"{prefix}partijIdentificator__objectId"] = Filter(lambda i, v: bsn_of(i) == v)
-    return filters
 
 
 # Rows as the handlers see them.
-PartijRij = tuple[Partij, Persoon]
-AdresRij = tuple[DigitaalAdres, Partij, Persoon]
-ContactRij = tuple[Klantcontact, Partij, Persoon]
+PartijRij = tuple[Partij, Contacthouder]
+AdresRij = tuple[DigitaalAdres, Partij, Contacthouder]
+ContactRij = tuple[Klantcontact, Partij, Contacthouder]
 
 
 def _truthy(value: str) -> bool:
@@ -173,9 +187,9 @@ def _truthy(value: str) -> bool:
 
 
 PARTIJ_FILTERS: Mapping[str, Filter[PartijRij]] = {
-    **_identificator_filters("", lambda r: r[1].bsn),
+    **_identificator_filters("", lambda r: r[1].identificatie),
     "soortPartij": Filter(
-        lambda r, v: v == "persoon", "choice", ("contactpersoon", "organisatie", "persoon")
+        lambda r, v: r[0].soort_partij == v, "choice", ("contactpersoon", "organisatie", "persoon")
     ),
     "indicatieGeheimhouding": Filter(
         lambda r, v: r[0].indicatie_geheimhouding is _truthy(v), "bool"
@@ -183,7 +197,7 @@ PARTIJ_FILTERS: Mapping[str, Filter[PartijRij]] = {
     "indicatieActief": Filter(lambda r, v: r[0].indicatie_actief is _truthy(v), "bool"),
 }
 ADRES_FILTERS: Mapping[str, Filter[AdresRij]] = {
-    **_identificator_filters("verstrektDoorPartij__", lambda r: r[2].bsn),
+    **_identificator_filters("verstrektDoorPartij__", lambda r: r[2].identificatie),
     "verstrektDoorPartij__uuid": Filter(lambda r, v: r[1].uuid == v, "uuid"),
     "soortDigitaalAdres": Filter(
         lambda r, v: r[0].soort == v, "choice", ("email", "overig", "telefoonnummer")
@@ -200,7 +214,7 @@ def _onderwerp_filter(attribute: str) -> Filter[ContactRij]:
 
 
 KLANTCONTACT_FILTERS: Mapping[str, Filter[ContactRij]] = {
-    **_identificator_filters("hadBetrokkene__wasPartij__", lambda r: r[2].bsn),
+    **_identificator_filters("hadBetrokkene__wasPartij__", lambda r: r[2].identificatie),
     "hadBetrokkene__wasPartij__uuid": Filter(lambda r, v: r[1].uuid == v, "uuid"),
     "hadBetrokkene__uuid": Filter(lambda r, v: r[0].betrokkene_uuid == v, "uuid"),
     "onderwerpobject__uuid": Filter(

@@ -14,13 +14,13 @@ from typing import Any
 from klantbeeld_demo.registers import urls
 from klantbeeld_demo.registers.model import (
     Actor,
+    Contacthouder,
     DemoData,
     DigitaalAdres,
     Internetaak,
     Klantcontact,
     Onderwerpobject,
     Partij,
-    Persoon,
 )
 from klantbeeld_demo.registers.urls import Linker
 
@@ -81,14 +81,15 @@ class Renderer:
 
     # --- plain records ------------------------------------------------------------
 
-    def partij(self, partij: Partij, persoon: Persoon) -> dict[str, Any]:
+    def partij(self, partij: Partij, houder: Contacthouder) -> dict[str, Any]:
         identificator = self.ref("partij-identificatoren", partij.identificator_uuid)
+        ident = houder.identificatie
         return {
             **self.ref("partijen", partij.uuid),
             "nummer": partij.nummer,
             "interneNotitie": "",
             "betrokkenen": self.refs(
-                "betrokkenen", (c.betrokkene_uuid for c in persoon.klantcontacten)
+                "betrokkenen", (c.betrokkene_uuid for c in houder.klantcontacten)
             ),
             "categorieRelaties": [],
             "digitaleAdressen": self.refs(
@@ -106,24 +107,34 @@ class Renderer:
                     "identificeerdePartij": self.ref("partijen", partij.uuid),
                     "anderePartijIdentificator": "",
                     "partijIdentificator": {
-                        "codeObjecttype": "natuurlijk_persoon",
-                        "codeSoortObjectId": "bsn",
-                        "objectId": persoon.bsn,
-                        "codeRegister": "brp",
+                        "codeObjecttype": ident.code_objecttype,
+                        "codeSoortObjectId": ident.code_soort_object_id,
+                        "objectId": ident.object_id,
+                        "codeRegister": ident.code_register,
                     },
-                    "subIdentificatorVan": None,
+                    "subIdentificatorVan": self.ref(
+                        "partij-identificatoren", partij.sub_identificator_van
+                    )
+                    if partij.sub_identificator_van
+                    else None,
                 }
             ],
-            "soortPartij": "persoon",
+            "soortPartij": partij.soort_partij,
             "indicatieGeheimhouding": partij.indicatie_geheimhouding,
             "voorkeurstaal": partij.voorkeurstaal,
             "indicatieActief": partij.indicatie_actief,
             "bezoekadres": dict(_LEEG_ADRES),
             "correspondentieadres": dict(_LEEG_ADRES),
-            "partijIdentificatie": {
-                "contactnaam": self._contactnaam(partij),
-                "volledigeNaam": partij.volledige_naam,
-            },
+            "partijIdentificatie": self._partij_identificatie(partij),
+        }
+
+    def _partij_identificatie(self, partij: Partij) -> dict[str, Any]:
+        # The spec's polymorphic group: an organisatie has only its naam.
+        if partij.soort_partij == "organisatie":
+            return {"naam": partij.naam}
+        return {
+            "contactnaam": self._contactnaam(partij),
+            "volledigeNaam": partij.volledige_naam,
         }
 
     def digitaal_adres(self, adres: DigitaalAdres, partij: Partij) -> dict[str, Any]:
@@ -177,7 +188,7 @@ class Renderer:
             "contactnaam": self._contactnaam(partij),
             "volledigeNaam": partij.volledige_naam,
             "rol": contact.rol,
-            "organisatienaam": "",
+            "organisatienaam": partij.naam,
             "initiator": contact.initiator,
         }
 
@@ -241,7 +252,7 @@ class Renderer:
     # --- expansions ---------------------------------------------------------------
 
     def expand_partij(
-        self, partij: Partij, persoon: Persoon, names: frozenset[str]
+        self, partij: Partij, houder: Contacthouder, names: frozenset[str]
     ) -> dict[str, Any]:
         result: dict[str, Any] = {}
         if "digitaleAdressen" in names:
@@ -256,7 +267,7 @@ class Renderer:
                     if "betrokkenen.hadKlantcontact" in names
                     else {},
                 )
-                for c in persoon.klantcontacten
+                for c in houder.klantcontacten
             ]
         if "categorieRelaties" in names:
             result["categorieRelaties"] = []

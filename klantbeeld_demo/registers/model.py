@@ -102,6 +102,7 @@ class Klant:
     geverifieerd: bool = False
     geslachtsaanduiding: str = ""
     geboortedatum: str | None = None
+    bedrijfsnaam: str = ""  # a business or branch klant has this instead of person names
 
 
 @dataclass(frozen=True)
@@ -122,6 +123,20 @@ class Contactmoment:
 
 
 @dataclass(frozen=True)
+class Identificatie:
+    """Whose a klant or partij is, in the terms of a partijIdentificator.
+
+    A person by BSN in the BRP; a business by kvk_nummer and a branch by
+    vestigingsnummer in the HR (UPSTREAMS.md §5 lists the code soorten).
+    """
+
+    code_objecttype: str  # natuurlijk_persoon | niet_natuurlijk_persoon | vestiging
+    code_soort_object_id: str  # bsn | kvk_nummer | vestigingsnummer
+    object_id: str
+    code_register: str  # brp | hr
+
+
+@dataclass(frozen=True)
 class DigitaalAdres:
     uuid: str
     adres: str
@@ -133,7 +148,11 @@ class DigitaalAdres:
 
 @dataclass(frozen=True)
 class Partij:
-    """A person as Klantinteracties knows them, identified by BSN (the Persoon's)."""
+    """A person or organisation as Klantinteracties knows it.
+
+    Identified by its holder's Identificatie (a Persoon's BSN, an Ondernemerscontacten'
+    kvk_nummer or vestigingsnummer). An organisatie has a `naam` and no person names.
+    """
 
     uuid: str
     nummer: str
@@ -147,6 +166,10 @@ class Partij:
     voorkeurstaal: str = ""
     indicatie_geheimhouding: bool | None = None
     indicatie_actief: bool = True
+    soort_partij: str = "persoon"  # persoon | organisatie
+    naam: str = ""  # an organisatie's partijIdentificatie.naam
+    # A branch's vestigingsnummer is a sub-identificator of its business's kvk_nummer.
+    sub_identificator_van: str | None = None  # uuid of that partij-identificator
 
     @property
     def volledige_naam(self) -> str:
@@ -227,6 +250,33 @@ class Persoon:
     klantcontacten: tuple[Klantcontact, ...] = ()
     zaken_zaaksysteem2: tuple[Zaak, ...] = ()
 
+    @property
+    def identificatie(self) -> Identificatie:
+        return Identificatie("natuurlijk_persoon", "bsn", self.bsn, "brp")
+
+
+@dataclass(frozen=True)
+class Ondernemerscontacten:
+    """What the contact registers know about one business or one of its branches.
+
+    The business and a branch are separate klanten and partijen, as a municipality
+    registers them: the branch view shows the branch's own records, the business
+    view the business's. `rsin` is how Klanten 1.0 knows a business (innNnpId).
+    """
+
+    identificatie: Identificatie
+    naam: str  # statutaireNaam of a business, handelsnaam of a branch
+    rsin: str = ""
+    rechtsvorm: str = ""  # Klanten 1.0's innRechtsvorm, e.g. besloten_vennootschap
+    klant: Klant | None = None
+    contactmomenten: tuple[Contactmoment, ...] = ()
+    partij: Partij | None = None
+    klantcontacten: tuple[Klantcontact, ...] = ()
+
+
+# Whom the contact registers' records are of.
+Contacthouder = Persoon | Ondernemerscontacten
+
 
 @dataclass(frozen=True)
 class Zaakregister:
@@ -254,24 +304,32 @@ class Zaakregister:
 class DemoData:
     """Indexed, read-only view over a list of persons, as the registers query it."""
 
-    def __init__(self, personen: Iterable[Persoon], ondernemers_zaken: Iterable[Zaak] = ()) -> None:
+    def __init__(
+        self,
+        personen: Iterable[Persoon],
+        ondernemers_zaken: Iterable[Zaak] = (),
+        ondernemers: Iterable[Ondernemerscontacten] = (),
+    ) -> None:
         self.personen: tuple[Persoon, ...] = tuple(personen)
+        # The contact records of the demo's ondernemers (ondernemers_contacten.py).
+        self.ondernemers: tuple[Ondernemerscontacten, ...] = tuple(ondernemers)
         # The zaken of the demo's ondernemers (ondernemers_data.py), in the first zaaksysteem.
         self.ondernemers_zaken: tuple[Zaak, ...] = tuple(ondernemers_zaken)
         persons_zaken = {z.uuid for p in self.personen for z in p.zaken}
         if any(z.uuid in persons_zaken for z in self.ondernemers_zaken):
             raise ValueError("een zaak van een ondernemer heeft de uuid van een andere zaak")
         by_bsn: dict[str, Persoon] = {}
-        klanten: dict[str, tuple[Klant, Persoon]] = {}
-        contactmomenten: dict[str, tuple[Contactmoment, Klant | None]] = {}
         for persoon in self.personen:
             if persoon.bsn in by_bsn:
                 raise ValueError(f"dubbel burgerservicenummer in demodata: {persoon.bsn}")
             by_bsn[persoon.bsn] = persoon
-            if persoon.klant is not None:
-                klanten[persoon.klant.uuid] = (persoon.klant, persoon)
-            for contactmoment in persoon.contactmomenten:
-                contactmomenten[contactmoment.uuid] = (contactmoment, persoon.klant)
+        klanten: dict[str, tuple[Klant, Contacthouder]] = {}
+        contactmomenten: dict[str, tuple[Contactmoment, Klant | None]] = {}
+        for houder in self.contacthouders:
+            if houder.klant is not None:
+                klanten[houder.klant.uuid] = (houder.klant, houder)
+            for contactmoment in houder.contactmomenten:
+                contactmomenten[contactmoment.uuid] = (contactmoment, houder.klant)
         self.by_bsn: Mapping[str, Persoon] = MappingProxyType(by_bsn)
         self.zaaksysteem1 = Zaakregister.of(
             (*(z for p in self.personen for z in p.zaken), *self.ondernemers_zaken)
@@ -280,24 +338,31 @@ class DemoData:
         self.zaken: Mapping[str, Zaak] = self.zaaksysteem1.zaken
         self.statussen: Mapping[str, tuple[Status, Zaak]] = self.zaaksysteem1.statussen
         self.rollen: Mapping[str, tuple[Rol, Zaak]] = self.zaaksysteem1.rollen
-        self.klanten: Mapping[str, tuple[Klant, Persoon]] = MappingProxyType(klanten)
+        self.klanten: Mapping[str, tuple[Klant, Contacthouder]] = MappingProxyType(klanten)
         self.contactmomenten: Mapping[str, tuple[Contactmoment, Klant | None]] = MappingProxyType(
             contactmomenten
         )
         self._index_klantinteracties()
 
+    @property
+    def contacthouders(self) -> tuple[Contacthouder, ...]:
+        return (*self.personen, *self.ondernemers)
+
     def _index_klantinteracties(self) -> None:
-        partijen: dict[str, tuple[Partij, Persoon]] = {}
-        adressen: dict[str, tuple[DigitaalAdres, Partij, Persoon]] = {}
-        klantcontacten: dict[str, tuple[Klantcontact, Partij, Persoon]] = {}
+        partijen: dict[str, tuple[Partij, Contacthouder]] = {}
+        adressen: dict[str, tuple[DigitaalAdres, Partij, Contacthouder]] = {}
+        klantcontacten: dict[str, tuple[Klantcontact, Partij, Contacthouder]] = {}
         onderwerpobjecten: dict[str, tuple[Onderwerpobject, Klantcontact]] = {}
         internetaken: dict[str, tuple[Internetaak, Klantcontact]] = {}
         actoren: dict[str, Actor] = {}
-        for persoon in self.personen:
+        for persoon in self.contacthouders:
             partij = persoon.partij
             if partij is None:
                 if persoon.klantcontacten:
-                    raise ValueError(f"klantcontacten zonder partij: {persoon.bsn}")
+                    # The object id, not the BSN itself, is what a test failure may show.
+                    raise ValueError(
+                        f"klantcontacten zonder partij: {persoon.identificatie.object_id}"
+                    )
                 continue
             partijen[partij.uuid] = (partij, persoon)
             for adres in partij.digitale_adressen:
@@ -310,16 +375,16 @@ class DemoData:
                 for taak in contact.internetaken:
                     internetaken[taak.uuid] = (taak, contact)
                     actoren[taak.toegewezen_aan.uuid] = taak.toegewezen_aan
-        self.partijen: Mapping[str, tuple[Partij, Persoon]] = MappingProxyType(partijen)
-        self.digitale_adressen: Mapping[str, tuple[DigitaalAdres, Partij, Persoon]] = (
+        self.partijen: Mapping[str, tuple[Partij, Contacthouder]] = MappingProxyType(partijen)
+        self.digitale_adressen: Mapping[str, tuple[DigitaalAdres, Partij, Contacthouder]] = (
             MappingProxyType(adressen)
         )
-        self.klantcontacten: Mapping[str, tuple[Klantcontact, Partij, Persoon]] = MappingProxyType(
-            klantcontacten
+        self.klantcontacten: Mapping[str, tuple[Klantcontact, Partij, Contacthouder]] = (
+            MappingProxyType(klantcontacten)
         )
         # One betrokkene per klantcontact, keyed by its own uuid.
-        self.betrokkenen: Mapping[str, tuple[Klantcontact, Partij, Persoon]] = MappingProxyType(
-            {c.betrokkene_uuid: (c, p, ps) for c, p, ps in klantcontacten.values()}
+        self.betrokkenen: Mapping[str, tuple[Klantcontact, Partij, Contacthouder]] = (
+            MappingProxyType({c.betrokkene_uuid: (c, p, h) for c, p, h in klantcontacten.values()})
         )
         self.onderwerpobjecten: Mapping[str, tuple[Onderwerpobject, Klantcontact]] = (
             MappingProxyType(onderwerpobjecten)
@@ -334,4 +399,4 @@ class DemoData:
 
     def with_personen(self, extra: Iterable[Persoon]) -> DemoData:
         """A new data set: these persons plus `extra` (e.g. synthetic ones)."""
-        return DemoData([*self.personen, *extra])
+        return DemoData([*self.personen, *extra], self.ondernemers_zaken, self.ondernemers)

@@ -423,6 +423,7 @@ def demo_personen() -> list[Persoon]:
 
 def demo_data() -> DemoData:
     """The standard demo data set (a new object each call; records are immutable)."""
+    from klantbeeld_demo.registers.ondernemers_contacten import ondernemers_contacten
     from klantbeeld_demo.registers.ondernemers_zaken import ondernemers_zaken
 
-    return DemoData(demo_personen(), ondernemers_zaken())
+    return DemoData(demo_personen(), ondernemers_zaken(), ondernemers_contacten())

@@ -8,6 +8,7 @@ import httpx
 import pytest
 
 from klantbeeld_demo.registers import BSN_HOOFDPERSOON, BSN_ONBEKEND_IN_BRP, demo_data
+from klantbeeld_demo.registers.ondernemers import BV_HOOFDVESTIGING, BV_NEVENVESTIGING, BV_RSIN
 
 KLANTEN = "/klanten/api/v1/klanten"
 CM = "/contactmomenten/api/v1"
@@ -43,7 +44,13 @@ async def test_unknown_filters_are_ignored_and_return_every_klant(
     assert response.status_code == 200
     body = response.json()
     assert body["count"] == len(demo_data().klanten) > 1
-    assert len({k["subjectIdentificatie"]["inpBsn"] for k in body["results"]}) == body["count"]
+    # Every klant, the businesses' (which have no inpBsn) included.
+    assert len({k["url"] for k in body["results"]}) == body["count"]
+    assert {k["subjectType"] for k in body["results"]} == {
+        "natuurlijk_persoon",
+        "niet_natuurlijk_persoon",
+        "vestiging",
+    }
 
 
 @pytest.mark.asyncio
@@ -150,3 +157,58 @@ async def test_open_klant_refuses_missing_token_with_403(client: httpx.AsyncClie
     response = await client.get(f"{CM}/klantcontactmomenten")
     assert response.status_code == 403
     assert response.json()["code"] == "permission_denied"
+
+
+# --- businesses -------------------------------------------------------------------
+
+
+@pytest.mark.asyncio
+async def test_a_business_is_a_klant_by_its_rsin(client: httpx.AsyncClient) -> None:
+    response = await client.get(KLANTEN, params={"subjectNietNatuurlijkPersoon__innNnpId": BV_RSIN})
+    (klant,) = response.json()["results"]
+    assert klant["subjectType"] == "niet_natuurlijk_persoon"
+    assert klant["subjectIdentificatie"]["innNnpId"] == BV_RSIN
+    assert klant["subjectIdentificatie"]["statutaireNaam"] == "Voorbeeld Bouw B.V."
+    assert klant["bedrijfsnaam"] == "Voorbeeld Bouw B.V."
+    assert klant["emailadres"] and klant["telefoonnummer"]
+    assert "inpBsn" not in klant["subjectIdentificatie"]
+
+
+@pytest.mark.asyncio
+async def test_a_branch_is_a_klant_of_its_own_by_vestigingsnummer(
+    client: httpx.AsyncClient,
+) -> None:
+    by_branch = {"subjectVestiging__vestigingsNummer": BV_NEVENVESTIGING}
+    (klant,) = (await client.get(KLANTEN, params=by_branch)).json()["results"]
+    assert klant["subjectType"] == "vestiging"
+    assert klant["subjectIdentificatie"]["vestigingsNummer"] == BV_NEVENVESTIGING
+    assert klant["subjectIdentificatie"]["handelsnaam"] == ["Voorbeeld Renovatie"]
+    # The hoofdvestiging is no klant of its own; the business is, by its RSIN.
+    hoofd = {"subjectVestiging__vestigingsNummer": BV_HOOFDVESTIGING}
+    assert (await client.get(KLANTEN, params=hoofd)).json()["count"] == 0
+
+
+@pytest.mark.asyncio
+async def test_an_rsin_is_no_bsn_and_a_bsn_no_rsin(client: httpx.AsyncClient) -> None:
+    as_bsn = {"subjectNatuurlijkPersoon__inpBsn": BV_RSIN}
+    as_rsin = {"subjectNietNatuurlijkPersoon__innNnpId": BSN_HOOFDPERSOON}
+    assert (await client.get(KLANTEN, params=as_bsn)).json()["count"] == 0
+    assert (await client.get(KLANTEN, params=as_rsin)).json()["count"] == 0
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(
+    ("subject_filter", "value"),
+    [
+        ("subjectNietNatuurlijkPersoon__innNnpId", BV_RSIN),
+        ("subjectVestiging__vestigingsNummer", BV_NEVENVESTIGING),
+    ],
+)
+async def test_a_business_klant_has_contactmomenten_of_its_own(
+    client: httpx.AsyncClient, subject_filter: str, value: str
+) -> None:
+    (klant,) = (await client.get(KLANTEN, params={subject_filter: value})).json()["results"]
+    links = await client.get(f"{CM}/klantcontactmomenten", params={"klant": klant["url"]})
+    [link] = links.json()["results"]
+    moment = (await client.get(link["contactmoment"])).json()
+    assert moment["tekst"] and moment["kanaal"]

@@ -19,6 +19,7 @@ from klantbeeld_demo.registers import (
     Fault,
 )
 from klantbeeld_demo.registers.migratie import GEKOPPELDE_ZAAK
+from klantbeeld_demo.registers.ondernemers import BV_KVK, BV_NEVENVESTIGING, EENMANSZAAK_KVK
 from tests.demo.conftest import BASE_URL, zgw_headers
 
 PARTIJEN = f"{KLANTINTERACTIES_BASE}/partijen"
@@ -388,3 +389,96 @@ async def test_register_fault_hits_every_klantinteracties_endpoint(
     assert (await ki.get(INTERNETAKEN)).status_code == 502
     app.state.faults.clear()
     assert (await ki.get(PARTIJEN)).status_code == 200
+
+
+# --- businesses -----------------------------------------------------------------
+
+
+def hr_filter(soort: str, object_id: str, objecttype: str) -> dict[str, str]:
+    """The identificator filter the connector sends for a business or a branch."""
+    return partij_filter(
+        object_id,
+        partijIdentificator__codeObjecttype=objecttype,
+        partijIdentificator__codeSoortObjectId=soort,
+        partijIdentificator__codeRegister="hr",
+    )
+
+
+@pytest.mark.asyncio
+async def test_the_bv_is_an_organisatie_partij_by_kvk_nummer(ki: httpx.AsyncClient) -> None:
+    params = hr_filter("kvk_nummer", BV_KVK, "niet_natuurlijk_persoon")
+    [partij] = await results(ki, PARTIJEN, **params, expand="digitaleAdressen")
+    assert partij["soortPartij"] == "organisatie"
+    assert partij["partijIdentificatie"] == {"naam": "Voorbeeld Bouw B.V."}
+    [identificator] = partij["partijIdentificatoren"]
+    assert identificator["partijIdentificator"] == {
+        "codeObjecttype": "niet_natuurlijk_persoon",
+        "codeSoortObjectId": "kvk_nummer",
+        "objectId": BV_KVK,
+        "codeRegister": "hr",
+    }
+    adressen = {a["soortDigitaalAdres"] for a in partij["_expand"]["digitaleAdressen"]}
+    assert adressen == {"email", "telefoonnummer"}
+
+
+@pytest.mark.asyncio
+async def test_a_branch_is_a_partij_of_its_own_under_the_kvk_nummer(
+    ki: httpx.AsyncClient,
+) -> None:
+    bv = await results(ki, PARTIJEN, **hr_filter("kvk_nummer", BV_KVK, "niet_natuurlijk_persoon"))
+    params = hr_filter("vestigingsnummer", BV_NEVENVESTIGING, "vestiging")
+    [partij] = await results(ki, PARTIJEN, **params)
+    assert partij["uuid"] != bv[0]["uuid"]
+    [identificator] = partij["partijIdentificatoren"]
+    assert identificator["partijIdentificator"]["objectId"] == BV_NEVENVESTIGING
+    # In the spec a vestigingsnummer is a sub-identificator of the kvk_nummer.
+    parent = bv[0]["partijIdentificatoren"][0]
+    assert identificator["subIdentificatorVan"] == {"uuid": parent["uuid"], "url": parent["url"]}
+
+
+@pytest.mark.asyncio
+async def test_the_eenmanszaak_has_a_partij_with_a_digitaal_adres(ki: httpx.AsyncClient) -> None:
+    params = hr_filter("kvk_nummer", EENMANSZAAK_KVK, "niet_natuurlijk_persoon")
+    [partij] = await results(ki, PARTIJEN, **params, expand="digitaleAdressen")
+    [adres] = partij["_expand"]["digitaleAdressen"]
+    assert adres["soortDigitaalAdres"] == "email" and adres["isStandaardAdres"] is True
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(
+    ("soort", "object_id", "onderwerp"),
+    [
+        ("kvk_nummer", BV_KVK, "Omgevingsvergunning bedrijfshal"),
+        ("vestigingsnummer", BV_NEVENVESTIGING, "Container Havenkade 5"),
+    ],
+)
+async def test_klantcontacten_by_kvk_or_vestigingsnummer_are_that_partijs_own(
+    ki: httpx.AsyncClient, soort: str, object_id: str, onderwerp: str
+) -> None:
+    params = {
+        "hadBetrokkene__wasPartij__partijIdentificator__codeSoortObjectId": soort,
+        CONTACT_BSN: object_id,
+        "expand": "hadBetrokkenen,hadBetrokkenen.wasPartij",
+    }
+    [contact] = await results(ki, KLANTCONTACTEN, **params)
+    assert contact["onderwerp"] == onderwerp
+    assert contact["kanaal"] and contact["indicatieContactGelukt"] is True
+    [betrokkene] = contact["_expand"]["hadBetrokkenen"]
+    partij = betrokkene["_expand"]["wasPartij"]
+    assert partij["partijIdentificatoren"][0]["partijIdentificator"]["objectId"] == object_id
+    assert betrokkene["organisatienaam"] == partij["partijIdentificatie"]["naam"]
+
+
+@pytest.mark.asyncio
+async def test_a_kvk_nummer_is_no_bsn(ki: httpx.AsyncClient) -> None:
+    # Code soorten are matched too: a kvk_nummer asked for as a BSN finds nothing.
+    assert await results(ki, PARTIJEN, **partij_filter(BV_KVK)) == []
+    assert await results(ki, KLANTCONTACTEN, **contact_filter(BV_KVK)) == []
+
+
+@pytest.mark.asyncio
+async def test_soort_partij_filters_persons_from_organisaties(ki: httpx.AsyncClient) -> None:
+    organisaties = await results(ki, PARTIJEN, soortPartij="organisatie")
+    personen = await results(ki, PARTIJEN, soortPartij="persoon")
+    assert len(organisaties) == 3
+    assert all(p["soortPartij"] == "persoon" for p in personen) and personen

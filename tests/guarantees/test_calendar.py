@@ -43,6 +43,23 @@ def test_the_demo_data_moves_by_the_days_between_authoring_and_today() -> None:
     )
 
 
+def test_the_ondernemers_contacts_move_with_the_calendar_too() -> None:
+    # Else a business's contacts would drop out of the doelen's periodeDagen one day.
+    before, after = demo_data().ondernemers, as_of(demo_data(), FAR_AHEAD).ondernemers
+    assert [m.registratiedatum for o in after for m in o.contactmomenten] == [
+        moved_date(m.registratiedatum[:10], DAYS) + m.registratiedatum[10:]
+        for o in before
+        for m in o.contactmomenten
+    ]
+    assert [c.plaatsgevonden_op for o in after for c in o.klantcontacten] == [
+        moved_date(c.plaatsgevonden_op[:10], DAYS) + c.plaatsgevonden_op[10:]
+        for o in before
+        for c in o.klantcontacten
+    ]
+    # Numbers that look like nothing but numbers stay as they are.
+    assert [o.identificatie for o in after] == [o.identificatie for o in before]
+
+
 def test_on_its_authoring_day_the_demo_data_is_served_as_written() -> None:
     assert (
         as_of(demo_data(), AUTHORED_ON).by_bsn[BSN_HOOFDPERSOON]
