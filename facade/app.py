@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 
 from opentelemetry.sdk.trace import TracerProvider
 from starlette.applications import Starlette
@@ -13,7 +13,7 @@ from starlette.exceptions import HTTPException
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp
 
 from connectors.tracing import TRACER_NAME
@@ -53,11 +53,17 @@ def create_app(
     today: Clock = today_in_amsterdam,
     kinds: KindRegistry = KINDS,
     wall_clock: Callable[[], float] = time.time,
+    screens: Sequence[BaseRoute] = (),
 ) -> ASGIApp:
     """The façade. `tracer_provider` is the operators' tracing (none: no-op).
 
     `wall_clock` (seconds since the epoch) is when a `zoekresultaat` expires; tests
-    move it, the calendar of the demo (`today`) never does."""
+    move it, the calendar of the demo (`today`) never does. `screens`: the demo's pages
+    (klantbeeld_demo.screens), which a productie configuration refuses."""
+    if screens and settings.mode != "demo":
+        raise SettingsError(
+            [f"{settings.source_file}: mode: the demo screens are served in demo mode only"]
+        )
     # Before anything can log: no query string (with its BSN) in any log line.
     install_redaction()
     policies, warnings = check_startup(settings, policies, kinds)
@@ -108,6 +114,7 @@ def create_app(
             Route("/api/v1/openapi.json", openapi, methods=["GET"]),
             Route("/healthz", routes.healthz, methods=["GET"]),
             Route("/readyz", routes.readyz, methods=["GET"]),
+            *screens,
             *(
                 [Route("/metrics", routes.prometheus(metrics_registry), methods=["GET"])]
                 if metrics_registry is not None

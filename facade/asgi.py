@@ -28,6 +28,7 @@ from collections.abc import Mapping
 from typing import NoReturn
 
 from opentelemetry.sdk.trace import TracerProvider
+from starlette.routing import BaseRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from facade.clock import Clock, fixed, parse_today, today_in_amsterdam
@@ -111,6 +112,16 @@ def worker_settings(env: Mapping[str, str]) -> tuple[Settings, Clock]:
     return settings, today
 
 
+def demo_screens(settings: Settings, registers_url: str | None) -> list[BaseRoute]:
+    """The demo's pages for a demo configuration, none for productie. Imported here
+    only: the façade itself never imports the demo package."""
+    if settings.mode != "demo":
+        return []
+    from klantbeeld_demo.screens import ScreenContext, screen_routes
+
+    return screen_routes(ScreenContext(settings, registers_url))
+
+
 def create_worker_app() -> ASGIApp:
     """uvicorn's factory in each worker: the same app `klantbeeld serve` runs with one."""
     from facade.app import create_app
@@ -123,7 +134,8 @@ def create_worker_app() -> ASGIApp:
     setup_logs(settings)
     provider = tracing_provider(settings.observability)
     try:
-        app = create_app(settings, tracer_provider=provider, today=today)
+        screens = demo_screens(settings, os.environ.get(DEMO_REGISTERS_ENV))
+        app = create_app(settings, tracer_provider=provider, today=today, screens=screens)
     except (SettingsError, PolicyError) as exc:
         if provider is not None:
             provider.shutdown()

@@ -30,7 +30,15 @@ from typing import Any
 import jwt
 import uvicorn
 
-from facade.asgi import APP, STARTUP_FAILURE, TODAY_ENV, demo_clock, setup_logs, worker_environment
+from facade.asgi import (
+    APP,
+    STARTUP_FAILURE,
+    TODAY_ENV,
+    demo_clock,
+    demo_screens,
+    setup_logs,
+    worker_environment,
+)
 from facade.clock import Clock, today_in_amsterdam
 from facade.coverage import register_coverage
 from facade.demokeys import signing_key
@@ -235,6 +243,7 @@ def serve(
     setup_logs(settings)
     provider = tracing_provider(settings.observability)
 
+    base_url = None
     if settings.demo.registers:
         demo = settings.demo
         base_url = start_demo_registers(
@@ -243,7 +252,8 @@ def serve(
         settings = settings.with_demo_registers(base_url)
         print(f"demo registers on {base_url}", file=sys.stderr)
     try:
-        app = create_app(settings, tracer_provider=provider, today=today)
+        screens = demo_screens(settings, base_url)
+        app = create_app(settings, tracer_provider=provider, today=today, screens=screens)
     except (SettingsError, PolicyError) as exc:
         if provider is not None:
             provider.shutdown()

@@ -31,6 +31,8 @@ DEMO_DOORS: dict[str, Place] = {
     # `serve` starts the simulated registers when the demo configuration asks
     # (`[demo] registers`); `demo-token` needs nothing of the demo package.
     "facade/cli.py": "function",
+    # The demo's screens, mounted for a demo configuration by `serve` and by each worker.
+    "facade/asgi.py": "function",
     # The deprecated re-export of the kit (one release), nothing of facade imports it.
     "facade/testkit/__init__.py": "module",
     "facade/testkit/__main__.py": "module",
