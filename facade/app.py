@@ -115,6 +115,8 @@ def create_app(
             Route("/healthz", routes.healthz, methods=["GET"]),
             Route("/readyz", routes.readyz, methods=["GET"]),
             *screens,
+            # After the screens: in demo mode the demo's index page is `/` instead.
+            Route("/", routes.root, methods=["GET"]),
             *(
                 [Route("/metrics", routes.prometheus(metrics_registry), methods=["GET"])]
                 if metrics_registry is not None

@@ -258,8 +258,11 @@ def serve(
         if provider is not None:
             provider.shutdown()
         return _refused(exc.problems)
+    options = _uvicorn_options(settings, host, port)
+    if screens:
+        _print_screens(options["host"], options["port"])
     try:
-        uvicorn.run(app, **_uvicorn_options(settings, host, port))
+        uvicorn.run(app, **options)
     finally:
         if provider is not None:
             provider.shutdown()
@@ -309,8 +312,11 @@ def _serve_workers(settings: Settings, host: str | None, port: int | None, today
         print(f"demo registers on {base_url}", file=sys.stderr)
     os.environ.pop(TODAY_ENV, None)  # set again below if the demo's today is pinned
     os.environ.update(worker_environment(settings, today, base_url))
+    options = _uvicorn_options(settings, host, port)
+    if settings.mode == "demo":  # each worker mounts the screens (facade/asgi.py)
+        _print_screens(options["host"], options["port"])
     with _signals_seen() as seen:
-        uvicorn.run(APP, factory=True, workers=workers, **_uvicorn_options(settings, host, port))
+        uvicorn.run(APP, factory=True, workers=workers, **options)
     # uvicorn returns alike after SIGTERM and when a worker failed to start (its
     # supervisor then stops the service); only the second is a failure.
     if seen is not None and not seen & {signal.SIGTERM, signal.SIGINT}:
@@ -353,6 +359,25 @@ def _shared_sink_problem(settings: Settings) -> str | None:
     if config.sink == "stdout":
         return StdoutSink(shared=True).lock_problem()
     return None
+
+
+# The demo's pages (klantbeeld_demo/screens/), as `klantbeeld serve` announces them.
+DEMO_SCREENS = (
+    ("Startpagina", "/"),
+    ("KCC-scherm", "/demo/kcc"),
+    ("Doelen vergelijken", "/demo/doelen"),
+    ("API-documentatie", "/api/v1/docs"),
+)
+
+
+def _print_screens(host: str, port: int) -> None:
+    """Where a newcomer points the browser. A wildcard address is no place to browse
+    to: the URL then names this machine's loopback, where the service answers too."""
+    shown = {"0.0.0.0": "127.0.0.1", "::": "[::1]", "": "127.0.0.1"}.get(host, host)
+    if ":" in shown and not shown.startswith("["):
+        shown = f"[{shown}]"
+    for label, path in DEMO_SCREENS:
+        print(f"{label}: http://{shown}:{port}{path}", file=sys.stderr)
 
 
 def _uvicorn_options(settings: Settings, host: str | None, port: int | None) -> dict[str, Any]:

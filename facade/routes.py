@@ -381,6 +381,27 @@ async def readyz(request: Request) -> Response:
     )
 
 
+# What `GET /` points at: what every façade serves (the demo adds its pages at `/`).
+ROOT_LINKS = {
+    "openapi": "/api/v1/openapi.json",
+    "klantbeeld": "/api/v1/klantbeeld",
+    "doelen": "/api/v1/doelen",
+    "gezondheid": "/healthz",
+    "gereedheid": "/readyz",
+}
+
+
+async def root(request: Request) -> Response:
+    """Where to start: the façade's name and version and links to what exists; public."""
+    return JSONResponse(
+        {
+            "naam": "Klantbeeld-façade",
+            "apiVersion": API_VERSION,
+            "_links": {"self": {"href": "/"}} | {k: {"href": v} for k, v in ROOT_LINKS.items()},
+        }
+    )
+
+
 async def healthz(request: Request) -> Response:
     return JSONResponse({"status": "ok", "apiVersion": API_VERSION})
 

@@ -81,3 +81,32 @@ def test_the_readme_finds_her_three_ways_and_gets_her_klantbeeld_by_the_handle(
     records = (tmp_path / "var" / "protocollering.jsonl").read_text(encoding="utf-8")
     assert '"klantbeeld persoon"' in records
     assert BSN_HOOFDPERSOON not in records and "1998AB" not in records
+
+
+def test_serve_prints_where_the_demos_screens_are(tmp_path: Path) -> None:
+    with demo_service(tmp_path) as service:
+        # Printed before uvicorn serves, so in the pipe by the time /readyz answered.
+        assert service.process.stdout is not None
+        printed: dict[str, str] = {}
+        lines: list[str] = []
+        while "API-documentatie" not in printed:
+            line = service.process.stdout.readline()
+            assert line, "serve ended without printing the screens:\n" + "".join(lines)
+            lines.append(line)
+            label, _, url = line.strip().partition(": ")
+            if url.startswith("http://"):
+                printed[label] = url
+        assert any(line.startswith("demo registers on") for line in lines)
+        assert printed == {
+            "Startpagina": f"{service.base}/",
+            "KCC-scherm": f"{service.base}/demo/kcc",
+            "Doelen vergelijken": f"{service.base}/demo/doelen",
+            "API-documentatie": f"{service.base}/api/v1/docs",
+        }
+        # The start page and the API docs answer as printed (the KCC and doelen
+        # screens are tested in tests/screens/ with their pages).
+        for label in ("Startpagina", "API-documentatie"):
+            response = httpx.get(printed[label], timeout=5)
+            assert response.status_code == 200, label
+            assert response.headers["content-type"].startswith("text/html"), label
+        service.stop()
