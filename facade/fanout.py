@@ -39,12 +39,15 @@ class Outcome:
     contribution: Contribution | None = None
     afgekapt: bool = False
     probleem: dict[str, Any] | None = None
+    # When the register call started, in ms since the request arrived (a timing strip).
+    start_ms: int = 0
 
     def bron(self) -> Bron:
         entry: Bron = {
             "bron": self.register.naam,
             "soort": self.register.soort,
             "status": self.status,
+            "startMs": self.start_ms,
             "duurMs": self.duur_ms,
             "afgekapt": self.afgekapt,
         }
@@ -69,18 +72,36 @@ async def fan_out(
     ctx: Any,
     budget_end: float,
     observe: Callable[[Outcome], None] = lambda outcome: None,
+    *,
+    origin: float | None = None,
+    done: Callable[[Outcome], None] | None = None,
 ) -> list[Outcome]:
-    """Run every call, each as soon as the kinds it needs have answered; outcomes in call order."""
+    """Run every call, each as soon as the kinds it needs have answered; outcomes in call order.
+
+    `origin` (loop time, by default now) is what `startMs` counts from; `done` hears of
+    each outcome the moment its call ended (a stream sends a section as soon as it can).
+    """
+    origin = asyncio.get_running_loop().time() if origin is None else origin
     by_kind: dict[str, list[asyncio.Task[Outcome]]] = {}
     tasks: dict[int, asyncio.Task[Outcome]] = {}
     async with asyncio.TaskGroup() as group:
         for call in _needs_first(calls):
             needed = {soort: by_kind.get(soort, []) for soort in call.register.kind.needs}
             waited = {soort: by_kind.get(soort, []) for soort in call.waits_for}
-            task = group.create_task(_call(call, needed, ctx, budget_end, observe, waited))
+            task = group.create_task(_call(call, needed, ctx, budget_end, observe, waited, origin))
+            if done is not None:
+                task.add_done_callback(_reporting(done))
             by_kind.setdefault(call.register.soort, []).append(task)
             tasks[id(call)] = task
     return [tasks[id(call)].result() for call in calls]
+
+
+def _reporting(done: Callable[[Outcome], None]) -> Callable[[asyncio.Task[Outcome]], None]:
+    def report(task: asyncio.Task[Outcome]) -> None:
+        if not task.cancelled() and task.exception() is None:
+            done(task.result())
+
+    return report
 
 
 def _needs_first(calls: list[Call]) -> list[Call]:
@@ -111,6 +132,7 @@ async def _call(
     budget_end: float,
     observe: Callable[[Outcome], None],
     waited: Mapping[str, list[asyncio.Task[Outcome]]] | None = None,
+    origin: float = 0.0,
 ) -> Outcome:
     inputs: dict[str, tuple[Any, ...]] = {}
     for soort, tasks in (waited or {}).items():
@@ -121,12 +143,19 @@ async def _call(
         failed = failed or failed_here
     if needed and not any(inputs.values()):
         # Nothing to follow: the register is not asked at all.
+        at = _since(origin)
         if failed:
-            return Outcome(call.register, "fout", probleem=_DEPENDENCY_FAILED)
-        return Outcome(call.register, "niet-gevonden")
+            return Outcome(call.register, "fout", probleem=_DEPENDENCY_FAILED, start_ms=at)
+        return Outcome(call.register, "niet-gevonden", start_ms=at)
     outcome = await _run(call.register, call.query(inputs), ctx, budget_end)
+    outcome.start_ms = _since(origin, outcome.duur_ms)
     observe(outcome)
     return outcome
+
+
+def _since(origin: float, took_ms: int = 0) -> int:
+    """When a call that took `took_ms` and ended now began, in ms after `origin`."""
+    return max(0, round((asyncio.get_running_loop().time() - origin) * 1000) - took_ms)
 
 
 async def _results(tasks: list[asyncio.Task[Outcome]]) -> tuple[tuple[Any, ...], bool]:

@@ -61,6 +61,18 @@ class KlantbeeldService:
     ) -> Result:
         """`subject`: a BSN, or any Subject (an ondernemer). `arrived` (loop time) starts
         the budget; by default it starts now."""
+        outcomes = await self.outcomes(subject, plan, ctx, arrived)
+        return Result(view=self._view(plan, outcomes), bronnen=self.bronnen(outcomes))
+
+    async def outcomes(
+        self,
+        subject: str | Subject,
+        plan: Plan,
+        ctx: CallContext,
+        arrived: float | None = None,
+        done: Callable[[Outcome], None] | None = None,
+    ) -> list[Outcome]:
+        """The fan-out alone; `done` hears of each register's outcome as it ends."""
         start = asyncio.get_running_loop().time() if arrived is None else arrived
         budget_end = start + self.total_budget
         if isinstance(subject, str):
@@ -71,14 +83,26 @@ class KlantbeeldService:
                 _query(plan, register, subject),
                 register.kind.ondernemer_needs if subject.is_ondernemer else (),
             )
-            for register in self.registers.all
-            if plan.calls(register.soort) and register.source is not None
+            for register in self.called(plan)
         ]
-        outcomes = await fan_out(calls, ctx, budget_end, self._observe)
-        view = self._view(plan, outcomes)
+        return await fan_out(calls, ctx, budget_end, self._observe, origin=start, done=done)
+
+    def called(self, plan: Plan) -> list[Register]:
+        """The registers the fan-out calls for this plan."""
+        return [r for r in self.registers.all if plan.calls(r.soort) and r.source is not None]
+
+    def section(self, plan: Plan, outcomes: list[Outcome], section: str) -> Any:
+        """One section of the view, exactly as the whole view holds it, from the outcomes of
+        (at least) the registers it depends on."""
+        return self._view(plan, outcomes, only=section)[section]
+
+    def bronnen(
+        self, outcomes: list[Outcome], registers: list[Register] | None = None
+    ) -> list[Bron]:
+        """The `bronnen` entries of `registers` (by default all, in configuration order)."""
         by_register = {id(o.register): o for o in outcomes}
-        bronnen = [self._bron(register, by_register, outcomes) for register in self.registers.all]
-        return Result(view=view, bronnen=bronnen)
+        chosen = self.registers.all if registers is None else registers
+        return [self._bron(register, by_register, outcomes) for register in chosen]
 
     def _observe(self, outcome: Outcome) -> None:
         register = outcome.register
@@ -87,13 +111,14 @@ class KlantbeeldService:
             {"bron": register.naam, "soort": register.soort, "status": outcome.status},
         )
 
-    def _view(self, plan: Plan, outcomes: list[Outcome]) -> dict[str, Any]:
+    def _view(self, plan: Plan, outcomes: list[Outcome], only: str | None = None) -> dict[str, Any]:
         today = self.today()
         doel = plan.doel
         tree = plan.tree
         found = _contributions(outcomes)
         view: dict[str, Any] = {}
-        if "klant" in plan.sections:
+        sections = plan.sections if only is None else plan.sections & {only}
+        if "klant" in sections:
             persoon = next((c.persoon for c in found if c.persoon is not None), None)
             gegevens = [g for c in found for g in c.contactgegevens]
             klant = klant_section(persoon, gegevens)
@@ -104,9 +129,9 @@ class KlantbeeldService:
             dict(z) for c in found for z in c.zaken if zaak_allowed(dict(z), doel.zaken, today)
         ]
         merged_zaken = merge_zaken(zaak_records)
-        if "zaken" in plan.sections:
+        if "zaken" in sections:
             view["zaken"] = project(merged_zaken, tree.get("zaken"))
-        if "contactmomenten" in plan.sections:
+        if "contactmomenten" in sections:
             # A contact names a linked zaak by its identificatie: only where this
             # view may show the identificatie of that zaak (DESIGN: references).
             linkable = any(covers(p, REFERENCES["contactmomenten.zaken"]) for p in plan.velden)
@@ -134,7 +159,14 @@ class KlantbeeldService:
             ]
             report = kind.report(register.upstream.base_url, served)
             if report is not None:
-                outcome = Outcome(register, report.status, report.duur_ms, probleem=report.probleem)
+                begun = [o.start_ms for o in outcomes if o.register.soort == kind.consulted_for]
+                outcome = Outcome(
+                    register,
+                    report.status,
+                    report.duur_ms,
+                    probleem=report.probleem,
+                    start_ms=min(begun, default=0),
+                )
                 return outcome.bron()
         return Outcome(register, "niet-gevraagd").bron()
 

@@ -8,7 +8,6 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Coroutine, Iterator
 from dataclasses import replace
-from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 import orjson
@@ -29,6 +28,7 @@ from facade.problems import API_VERSION, Problem, unauthorized, unavailable
 from facade.protocollering.sink import SinkError
 from facade.protocollering.trail import Processing
 from facade.state import AppState
+from facade.streaming import KlantbeeldStream, prepare, verwerking, wants_stream
 from facade.validation import KlantbeeldRequest, authorize, parse_request, read_body
 from policies.access import allowed_doelen
 from policies.describe import doel_details, doel_summary
@@ -131,7 +131,12 @@ async def recorded(
             processing.failed(type(exc).__name__, "interne-fout")
             await _confirm(state, processing, 500)
             raise
-        await _confirm(state, processing, response.status_code)
+        try:
+            await _confirm(state, processing, response.status_code)
+        except Problem:
+            if isinstance(response, KlantbeeldStream):
+                await response.abandon()  # its first record failed: nothing is sent
+            raise
         return response
 
 
@@ -192,6 +197,12 @@ async def _answer(
     plan = state.plans.plan(doel, verzoek.fields)
     # The registers see the processing span as their caller (traceparent), so
     # their own logboeken point at this record.
+    if wants_stream(request.headers.get("accept")):
+        with propagate_as(processing.span):  # the fan-out task is started inside
+            return await prepare(
+                request, state, doel.id, doel.verplicht, plan, verzoek.subject,
+                _call_context(caller, verzoek), arrived, processing, unless_client_goes,
+            )  # fmt: skip
     with propagate_as(processing.span):
         build = state.service.build(verzoek.subject, plan, _call_context(caller, verzoek), arrived)
         result = await unless_client_goes(request, build)
@@ -208,12 +219,7 @@ async def _answer(
     processing.delivered(delivered_paths(result.view))
     view = dict(result.view)
     view["bronnen"] = result.bronnen
-    view["verwerking"] = {
-        "doel": doel.id,
-        "beleidsversie": state.policies.versie,
-        "traceId": processing.trace_id,
-        "tijdstip": datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
-    }
+    view["verwerking"] = verwerking(state, doel.id, processing)
     return ViewResponse(view)
 
 

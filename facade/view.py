@@ -29,6 +29,7 @@ class Bron(TypedDict):
     bron: str
     soort: str
     status: BronStatus
+    startMs: int  # when the call started, in ms since the request arrived
     duurMs: int
     afgekapt: bool
     probleem: NotRequired[BronProbleem]

@@ -42,6 +42,8 @@ class Zoekuitkomst:
     # A register's page cap cut the addresses found: the list may miss persons, so it
     # counts as too many (never a silently cut list).
     afgekapt: bool = False
+    # Loop time the request arrived: what each entry's `startMs` counts from.
+    arrived: float = 0.0
     # BSNs Klantinteracties gave and the BRP was asked about: personal data processed,
     # recorded whether or not the BRP answered for them.
     gevraagd: list[str] = field(default_factory=list)
@@ -75,7 +77,7 @@ class PersonenZoeker:
         if isinstance(brp.source, BrpSource):
             ctx = with_changes(ctx, origin_oin=brp.source.origin_oin)
         zoeker = BrpZoeker(_connector(brp))
-        uitkomst = Zoekuitkomst()
+        uitkomst = Zoekuitkomst(arrived=arrived)
         if vraag.vorm in VIA_KLANTINTERACTIES and not self.registers.of("klantinteracties"):
             uitkomst.geen_bron = True
         elif vraag.vorm in VIA_KLANTINTERACTIES:
@@ -156,34 +158,45 @@ async def _timed(
     def took() -> int:
         return round((loop.time() - start) * 1000)
 
+    begun = max(0, round((start - uitkomst.arrived) * 1000))
     try:
         async with asyncio.timeout_at(deadline):
             result = await work()
     except (TimeoutError, UpstreamTimeout):
-        uitkomst.bronnen.append(_bron(register, "timeout", took(), UpstreamTimeout().problem()))
+        uitkomst.bronnen.append(
+            _bron(register, "timeout", took(), UpstreamTimeout().problem(), begun=begun)
+        )
         return None
     except UpstreamError as exc:
-        uitkomst.bronnen.append(_bron(register, "fout", took(), exc.problem()))
+        uitkomst.bronnen.append(_bron(register, "fout", took(), exc.problem(), begun=begun))
         return None
     except Exception as exc:  # a connector bug costs the search, never leaks its values
         log.error(
             "search failed unexpectedly", extra={"bron": register.naam, "error": type(exc).__name__}
         )
         problem = {"title": "Interne fout bij het verwerken van dit register."}
-        uitkomst.bronnen.append(_bron(register, "fout", took(), problem))
+        uitkomst.bronnen.append(_bron(register, "fout", took(), problem, begun=begun))
         return None
     empty = not result or (isinstance(result, tuple) and not result[0])
-    uitkomst.bronnen.append(_bron(register, "niet-gevonden" if empty else "ok", took()))
+    uitkomst.bronnen.append(
+        _bron(register, "niet-gevonden" if empty else "ok", took(), begun=begun)
+    )
     return result
 
 
 def _bron(
-    register: Register, status: Any, duur: int = 0, probleem: dict[str, Any] | None = None
+    register: Register,
+    status: Any,
+    duur: int = 0,
+    probleem: dict[str, Any] | None = None,
+    *,
+    begun: int = 0,
 ) -> Bron:
     entry: Bron = {
         "bron": register.naam,
         "soort": register.soort,
         "status": status,
+        "startMs": begun,
         "duurMs": duur,
         "afgekapt": False,
     }

@@ -36,6 +36,11 @@ HTTP_STATUS = "klantbeeld.http_status"
 OUTCOME = "klantbeeld.uitkomst"  # problem code, or "ok"
 # On a later record of the same processing: the audit span id of the record it corrects.
 CORRECTION_OF = "klantbeeld.correctie_van"
+# A klantbeeld sent as a stream (SSE): its first record says `begonnen` and what the doel may
+# deliver (ALLOWED); the completion record (a later record, CORRECTION_OF the first) says
+# `voltooid` or `afgebroken` and, in FIELDS, what was delivered.
+STREAM = "klantbeeld.stroom"
+ALLOWED = "klantbeeld.velden_toegestaan"
 
 # A search (POST /api/v1/personen/zoeken).
 HANDELING = "klantbeeld.handeling"  # "zoeken"; absent on a klantbeeld

@@ -42,6 +42,7 @@ class ConfirmingSpanProcessor(SpanProcessor):
         self._audit: dict[int, list[ReadableSpan]] = {}
         self._writes: dict[int, asyncio.Task[None]] = {}
         self._corrections: set[asyncio.Task[None]] = set()
+        self._by_span: dict[int, asyncio.Task[None]] = {}
 
     def on_start(self, span: Span, parent_context: Context | None = None) -> None:
         return None
@@ -92,6 +93,14 @@ class ConfirmingSpanProcessor(SpanProcessor):
         task = asyncio.get_running_loop().create_task(self._write_correction(span, after))
         self._corrections.add(task)
         task.add_done_callback(self._corrections.discard)
+        task.add_done_callback(_consume)
+        span_id = span.get_span_context().span_id
+        self._by_span[span_id] = task
+        task.add_done_callback(lambda _: self._by_span.pop(span_id, None))
+
+    def correction_of(self, span: ApiSpan) -> asyncio.Task[None] | None:
+        """The (retrying) write of this correction span, to wait for its confirmation."""
+        return self._by_span.get(span.get_span_context().span_id)
 
     async def _write_correction(self, span: ReadableSpan, after: asyncio.Task[None] | None) -> None:
         if after is not None:
@@ -103,7 +112,7 @@ class ConfirmingSpanProcessor(SpanProcessor):
             except Exception as exc:
                 log.error("correction not confirmed", extra={"error": type(exc).__name__})
                 if delay is None:
-                    return
+                    raise SinkError("the correction was never confirmed") from None
                 await asyncio.sleep(delay)
 
     async def drain(self, timeout: float) -> None:

@@ -186,6 +186,46 @@ class Processing:
         self.span.end()
         self._write = self.trail.processor.write_of(self.span)
 
+    def streamed(self, allowed: Iterable[str]) -> None:
+        """A stream's first record: what the doel may deliver (not yet what was delivered)."""
+        self.audit[a.STREAM] = "begonnen"
+        self.audit[a.ALLOWED] = sorted(allowed)
+
+    def completed(
+        self,
+        http_status: int,
+        code: str,
+        delivered: Iterable[str],
+        bronnen: Iterable[Mapping[str, object]],
+    ) -> asyncio.Task[None] | None:
+        """A stream's completion record, a later record of this processing: what was delivered.
+
+        Retried in the background like a correction; the returned write is awaited by a
+        stream that still has its client (`confirmed`), and left to land when it has not.
+        """
+        audit = {k: v for k, v in self.audit.items() if k != a.ALLOWED}
+        audit.update(
+            {
+                a.HTTP_STATUS: http_status,
+                a.OUTCOME: code,
+                a.CORRECTION_OF: self._audit_span_id,
+                a.STREAM: "voltooid" if code == "ok" else "afgebroken",
+                a.FIELDS: sorted(delivered),
+                a.SOURCES: [f"{b['bron']}={b['status']}" for b in bronnen],
+            }
+        )
+        self.trail.processor.correct(self._write)
+        span = self.trail.tracer.start_span(
+            AUDIT_SPAN, context=trace.set_span_in_context(self.span)
+        )
+        span.set_attributes(audit)  # type: ignore[arg-type]
+        span.end()
+        return self.trail.processor.correction_of(span)
+
+    async def confirmed(self, write: asyncio.Task[None] | None) -> None:
+        """Wait for a later record's write, as long as a first record may take; SinkError else."""
+        await self.trail.processor.confirmed(write, self.trail.deadline)
+
     def correct(self, http_status: int, code: str) -> None:
         """A later record of this processing: what the caller really got, nothing delivered.
 

@@ -173,7 +173,7 @@ def test_the_view_schemas_are_exactly_the_view_tree(doc: dict[str, Any]) -> None
     bron = schemas["Bron"]
     assert bron["properties"]["soort"]["enum"] == list(SOORTEN)
     assert bron["properties"]["status"]["enum"] == list(get_args(BronStatus))
-    assert bron["required"] == ["bron", "soort", "status", "duurMs", "afgekapt"]
+    assert bron["required"] == ["bron", "soort", "status", "startMs", "duurMs", "afgekapt"]
     assert schemas["BronProbleem"]["required"] == ["title"]
 
 
