@@ -40,7 +40,7 @@ PADEN: dict[str, str] = {
     "klant.leeftijd": "Leeftijd",
     "klant.geslacht": "Geslacht",
     "klant.verblijfplaats": "Adres (verblijfplaats)",
-    "klant.adressering": "Adressering (hoe de persoon aan te schrijven)",
+    "klant.adressering": "Adressering",
     "klant.partners": "Partners",
     "klant.kinderen": "Kinderen",
     "klant.ouders": "Ouders",

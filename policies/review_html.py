@@ -31,6 +31,7 @@ table.vergelijking { border-collapse: collapse; font-size: .85rem; }
 .vergelijking td.nee { text-align: center; color: #8a8a8a; }
 .vergelijking tr.eigenschap td { background: #f4f6fa; }
 .pad { font-family: ui-monospace, monospace; font-size: .78rem; color: #555; }
+.vergelijking thead .pad { color: #d6e0f5; }
 .bron { color: #555; white-space: nowrap; }
 """
 
