@@ -161,6 +161,13 @@ SOURCE = SourceKind(
     # It follows the klanten Klanten found, for a person or a business alike.
     identifiers=frozenset({BURGERSERVICENUMMER, KVK_NUMMER}),
     paths=("contactmomenten",),
+    # The 1.0 standard has no onderwerp, no "gelukt" and no internetaken: those come
+    # from Klantinteracties only (the review's bron column and the plan read this).
+    except_paths=(
+        "contactmomenten.onderwerp",
+        "contactmomenten.gelukt",
+        "contactmomenten.openstaandeVragen",
+    ),
     # Contactmomenten 1.0 knows klanten, not persons: it is reached through Klanten.
     needs=("klanten",),
     config_keys={"max_pages": 10},

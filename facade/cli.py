@@ -3,7 +3,7 @@
     klantbeeld [--config FILE] serve [--host H] [--port P] [--workers N] [--today JJJJ-MM-DD]
     klantbeeld [--config FILE] check-config
     klantbeeld demo-token [--scope S] [--rol R] [--bsn BSN] [--kvk KVK] [--sub SUB]
-    klantbeeld doelen-review [--output FILE]
+    klantbeeld doelen-review [--html] [--output FILE]
     klantbeeld pseudoniem < bsns.txt
 
 The configuration file defaults to $KLANTBEELD_CONFIG, else config/demo.toml;
@@ -47,6 +47,7 @@ from facade.settings.schema import MAX_WORKERS, worker_problems
 from facade.sources import KINDS
 from policies.describe import review_document
 from policies.loader import PolicyError, load_policies
+from policies.review_html import review_html
 
 DEFAULT_CONFIG = "config/demo.toml"
 log = logging.getLogger("facade.cli")
@@ -89,6 +90,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="render the doelen as a Markdown document for the privacy officer",
     )
     review.add_argument("--output", help="write to this file instead of standard output")
+    review.add_argument(
+        "--html",
+        action="store_true",
+        help="one self-contained HTML page instead: the doelen side by side (no person data)",
+    )
     commands.add_parser(
         "pseudoniem",
         parents=[after],
@@ -127,7 +133,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     print(f"{key_id}\t{value}")
         return 0
     if args.command == "doelen-review":
-        document = review_document(policies)
+        document = review_html(policies) if args.html else review_document(policies)
         if args.output:
             Path(args.output).write_text(document, encoding="utf-8")
         else:

@@ -11,6 +11,7 @@ from typing import Any
 
 from policies import viewpaths
 from policies.access import AccessRule
+from policies.labels import label
 from policies.loader import PolicySet
 from policies.model import Doel
 from policies.plan import section_filters
@@ -145,27 +146,30 @@ def _doel_section(d: dict[str, Any], kinds: KindRegistry) -> list[str]:
         "",
     ]
     if d["velden"]:
-        lines += ["| veld in het klantbeeld | bron |", "|---|---|"]
+        lines += ["| veld in het klantbeeld | betekenis | bron |", "|---|---|---|"]
     else:
         lines += ["Personen (BSN): niet in dit doel."]
     for path in d["velden"]:
-        lines.append(f"| `{path}` | {_source_of(path, kinds)} |")
+        lines.append(f"| `{path}` | {label(path)} | {source_of(path, kinds)} |")
     for path in d["altijdMeegeleverd"]:
-        lines.append(f"| `{path}` | {_source_of(path, kinds)} (altijd mee met het record) |")
+        lines.append(
+            f"| `{path}` | {label(path)} | {source_of(path, kinds)} (altijd mee met het record) |"
+        )
     if d.get("veldenOndernemer"):
         lines += [
             "",
-            "| veld in het klantbeeld van een ondernemer (kvkNummer) | bron |",
-            "|---|---|",
+            "| veld in het klantbeeld van een ondernemer (kvkNummer) | betekenis | bron |",
+            "|---|---|---|",
         ]
         for path in d["veldenOndernemer"]:
-            lines.append(f"| `{path}` | {_source_of(path, kinds, ondernemer=True)} |")
+            bron = source_of(path, kinds, ondernemer=True)
+            lines.append(f"| `{path}` | {label(path)} | {bron} |")
     else:
         lines += ["", "Ondernemers (kvkNummer): niet in dit doel (403)."]
     lines += ["", "| filter | waarde |", "|---|---|"]
     for section, values in f.items():
         for name, value in values.items():
-            lines.append(f"| {section}.{name} | {_words(value)} |")
+            lines.append(f"| {section}.{name} | {words(value)} |")
     lines += ["", *_zoeken_lines(d["zoeken"])]
     lines += ["", "Akkoord FG: ______________________  Datum: ____________"]
     return lines
@@ -189,9 +193,10 @@ def _zoeken_lines(zoeken: dict[str, Any] | None) -> list[str]:
     ]
 
 
-def _source_of(path: str, kinds: KindRegistry, ondernemer: bool = False) -> str:
+def source_of(path: str, kinds: KindRegistry, ondernemer: bool = False) -> str:
     """The kinds of register that can fill this path (for a person, or for an
-    ondernemer), as a person names them."""
+    ondernemer), as a person names them: read from each kind's declared paths,
+    so a field only one kind knows names only that kind."""
     subject = KVK_NUMMER if ondernemer else BURGERSERVICENUMMER
     return " / ".join(
         kinds.get(soort).label or soort
@@ -200,7 +205,7 @@ def _source_of(path: str, kinds: KindRegistry, ondernemer: bool = False) -> str:
     )
 
 
-def _words(value: Any) -> str:
+def words(value: Any) -> str:
     if value is None:
         return "geen beperking"
     if value is True:

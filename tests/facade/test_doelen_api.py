@@ -112,8 +112,12 @@ def test_the_review_document_has_a_section_and_a_field_table_per_doel() -> None:
     ).stdout
     for doel in ("kcc-algemene-vraag", "wmo-consulent", "mijn-gegevens"):
         assert f"(`{doel}`)" in document
-    assert document.count("| veld in het klantbeeld | bron |") == 6
-    assert "| `klant.partners.naam` | BRP |" in document
+    assert document.count("| veld in het klantbeeld | betekenis | bron |") == 6
+    assert "| `klant.partners.naam` | Partners › Naam | BRP |" in document
+    # Only Klantinteracties knows whether a contact succeeded (not Contactmomenten 1.0).
+    assert "| `contactmomenten.gelukt` | Contact: is het contact gelukt | Klantinteracties |" in (
+        document
+    )
     assert "Akkoord FG:" in document
 
 
