@@ -19,7 +19,15 @@ import pytest
 from facade.streaming import wants_stream
 from klantbeeld_demo.registers import BSN_HOOFDPERSOON
 from klantbeeld_demo.registers.urls import ZAKEN_BASE
-from tests.guarantees.support import Hang, Intercepted, audit_records, eventually, path_starts
+from tests.guarantees.support import (
+    Hang,
+    Intercepted,
+    audit_records,
+    eventually,
+    path_is,
+    path_starts,
+    respond,
+)
 from tests.harness import Facade, MemorySink, caller_token, demo_settings, make_facade
 from vocabulary.paths import covers
 
@@ -86,10 +94,10 @@ def parse(body: bytes) -> list[dict[str, Any]]:
     return events
 
 
-def scope(body: bytes, doel: str, accept: str) -> dict[str, Any]:
+def scope(body: bytes, doel: str, accept: str, token: str | None = None) -> dict[str, Any]:
     headers = {
         "host": "facade",
-        "authorization": f"Bearer {caller_token()}",
+        "authorization": f"Bearer {token or caller_token()}",
         "content-type": "application/json",
         "content-length": str(len(body)),
         "x-doelbinding": doel,
@@ -117,7 +125,7 @@ async def exchange(
     doel: str = "kcc-algemene-vraag",
     accept: str = SSE,
     bsn: str = BSN_HOOFDPERSOON,
-    start: bool = True,
+    token: str | None = None,
 ) -> tuple[Exchange, asyncio.Task[None]]:
     body = json.dumps({"burgerservicenummer": bsn}).encode()
     done = Exchange()
@@ -139,7 +147,7 @@ async def exchange(
         done.messages.append((loop.time(), message))
 
     done.started = loop.time()
-    task = asyncio.create_task(app_of(facade)(scope(body, doel, accept), receive, send))
+    task = asyncio.create_task(app_of(facade)(scope(body, doel, accept, token), receive, send))
     return done, task
 
 
@@ -332,3 +340,14 @@ async def test_json_stays_the_answer_unless_the_stream_is_preferred() -> None:
     assert not wants_stream("*/*")
     assert not wants_stream(None)
     assert not wants_stream("text/event-stream;q=0")
+
+
+async def test_a_failed_verplichte_bron_is_a_plain_503_before_any_status_line() -> None:
+    registers = Intercepted()
+    registers.on(path_is("/haalcentraal/api/brp/personen", method="POST"), respond(503, {}))
+    async with on(registers) as facade:
+        token = caller_token("klantbeeld.burgerzaken")
+        done = await run(facade, doel="burgerzaken-balie", token=token)
+    assert done.status == 503
+    assert done.headers["content-type"] == "application/problem+json"
+    assert json.loads(done.body)["code"] == "verplichte-bron-onbeschikbaar"
