@@ -54,9 +54,8 @@ zaken = [
     "uiterlijkeEinddatumAfdoening", "vertrouwelijkheidaanduiding",
 ]
 contactmomenten = [
-    "bron", "datum", "kanaal", "onderwerp", "tekst", "initiatiefnemer", "vertrouwelijk",
-    "gelukt", "zaken",
-]
+    "bron", "datum", "kanaal", "tekst", "initiatiefnemer", "vertrouwelijk", "zaken",
+]  # (onderwerp, gelukt: Klantinteracties only, which the bench's registers do not include)
 '''
 
 TOEGANG_TOML = f'''[[toegang]]

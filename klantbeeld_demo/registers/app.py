@@ -50,7 +50,7 @@ from starlette.middleware import Middleware
 from starlette.routing import Mount
 
 from facade.clock import Clock, today_in_amsterdam
-from klantbeeld_demo.registers import urls
+from klantbeeld_demo.registers import control, urls
 from klantbeeld_demo.registers.brp import PROBLEM_JSON, create_brp_app
 from klantbeeld_demo.registers.calendar import as_of
 from klantbeeld_demo.registers.catalogi import create_catalogi_app
@@ -176,7 +176,7 @@ def create_registers_app(
     endpoint_names.extend(EXPAND_LATENCY_NAMES)
     check_latency_names(behaviour.latency, endpoint_names)
 
-    app = Starlette(routes=mounts, middleware=[Middleware(urls.RegistersRoot)])
+    app = Starlette(routes=[control.ROUTE, *mounts], middleware=[Middleware(urls.RegistersRoot)])
     app.router.redirect_slashes = False
     app.state.data = data
     app.state.latency = behaviour.latency

@@ -71,6 +71,14 @@ class RegistersHandle:
             if name.startswith(target + ".") and name.count(".") == 1:
                 latency[name] = seconds
 
+    def clear(self, register: str) -> None:
+        """One register (or endpoint) back to normal: its fault and delays removed."""
+        target = self._target(register)
+        self.app.state.faults.clear(target)
+        latency: dict[str, float] = self.app.state.latency
+        for name in [n for n in latency if n == target or n.startswith(target + ".")]:
+            del latency[name]
+
     def heal(self) -> None:
         """Every fault cleared (hanging requests resume), latency back to the start value."""
         self.app.state.faults.clear()
