@@ -69,7 +69,7 @@ class Antwoord:
 def routes(context: ScreenContext) -> list[BaseRoute]:
     settings = context.settings
     policies = load_policies(settings.doelen_dir, settings.toegang_file, KINDS)
-    names = _person_names()
+    names = person_names()
 
     async def page(request: Request) -> Response:
         alias = request.query_params.get("persoon", DEFAULT_ALIAS)
@@ -89,7 +89,7 @@ def routes(context: ScreenContext) -> list[BaseRoute]:
     return [Route(PATH, page, methods=["GET"]), Route(STYLESHEET, stylesheet, methods=["GET"])]
 
 
-def _person_names() -> dict[str, str]:
+def person_names() -> dict[str, str]:
     by_bsn = {p.bsn: p for p in demo.demo_personen()}
     names = {}
     for alias, bsn in ALIASES.items():
@@ -99,7 +99,7 @@ def _person_names() -> dict[str, str]:
     return names
 
 
-def _token(settings: Settings, policies: PolicySet, doel: Doel, bsn: str) -> str | None:
+def demo_token(settings: Settings, policies: PolicySet, doel: Doel, bsn: str) -> str | None:
     """A caller token with what toegang.toml grants for this doel (None: no rule or key)."""
     key = signing_key(settings.demo.keys, settings.caller_auth.public_key_file)
     rule = next((r for r in policies.toegang if doel.id in r.doelen), None)
@@ -137,7 +137,7 @@ async def _ask(
 ) -> Antwoord:
     if not doel.velden:
         return Antwoord(None, {}, "niet voor personen")
-    token = _token(settings, policies, doel, bsn)
+    token = demo_token(settings, policies, doel, bsn)
     if token is None:
         return Antwoord(None, {}, "geen toegangsregel of geen demo-sleutel")
     headers = {"Authorization": f"Bearer {token}", "X-Doelbinding": doel.id}

@@ -20,10 +20,10 @@ from starlette.routing import BaseRoute, Route
 from facade.problems import Problem, bad_request, invalid
 from klantbeeld_demo.registers.control import STORINGEN
 from klantbeeld_demo.screens import ScreenContext
-from klantbeeld_demo.screens.doelen import ALIASES, _person_names
+from klantbeeld_demo.screens.doelen import ALIASES, person_names
 from klantbeeld_demo.screens.pages import asset, page
 from klantbeeld_demo.screens.token import from_loopback
-from klantbeeld_demo.testkit.config import _aliases
+from klantbeeld_demo.testkit.config import register_aliases
 
 ASSETS = ("kcc.js", "kcc.css")
 
@@ -36,13 +36,13 @@ def _asset_route(name: str) -> Route:
 
 
 def routes(context: ScreenContext) -> list[BaseRoute]:
-    demo_register = _aliases(context.settings)  # façade register naam → demo register
+    demo_register = register_aliases(context.settings)  # façade register naam → demo register
 
     async def screen(request: Request) -> Response:
         return page("kcc.html")
 
     async def personen(request: Request) -> Response:
-        names = _person_names()
+        names = person_names()
         return JSONResponse(
             [
                 {"alias": alias, "naam": names[alias], "burgerservicenummer": bsn}

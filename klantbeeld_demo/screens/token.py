@@ -16,7 +16,7 @@ from starlette.routing import BaseRoute, Route
 from facade.problems import Problem, bad_request, forbidden, invalid
 from klantbeeld_demo.registers.control import LOOPBACK
 from klantbeeld_demo.screens import ScreenContext
-from klantbeeld_demo.screens.doelen import _token
+from klantbeeld_demo.screens.doelen import demo_token
 
 
 def from_loopback(request: Request) -> None:
@@ -37,7 +37,7 @@ def routes(context: ScreenContext) -> list[BaseRoute]:
         if doel is None:
             raise bad_request([invalid("doel", "onbekend", "Geen doel van deze demo.")])
         bsn = body.get("burgerservicenummer")
-        signed = _token(context.settings, policies, doel, bsn if isinstance(bsn, str) else "")
+        signed = demo_token(context.settings, policies, doel, bsn if isinstance(bsn, str) else "")
         if signed is None:
             raise Problem(
                 409, "geen-toegangsregel", "Geen token.", "Geen toegangsregel voor dit doel."

@@ -102,7 +102,8 @@ def _prepare(
     return settings, signing_key
 
 
-def _aliases(settings: Settings) -> dict[str, str]:
+def register_aliases(settings: Settings) -> dict[str, str]:
+    """Each façade register (its `naam`, as in `bronnen`) → the demo register serving it."""
     aliases = {}
     for register in settings.registers:
         path = urlsplit(register.url.replace(DEMO_REGISTERS_PLACEHOLDER, "http://x")).path

@@ -16,7 +16,7 @@ from klantbeeld_demo.registers import (
     DEMO_BRP_API_KEY,
     create_registers_app,
 )
-from klantbeeld_demo.testkit.config import _aliases, _prepare
+from klantbeeld_demo.testkit.config import _prepare, register_aliases
 from klantbeeld_demo.testkit.handles import RegistersHandle, RunningFacade
 from klantbeeld_demo.testkit.runner import _Runner
 
@@ -49,7 +49,7 @@ def _running(
         facade = RunningFacade(
             base_url=runner.facade_url,
             registers=RegistersHandle(
-                runner.registers_url, registers_app, _aliases(settings), dict(baseline)
+                runner.registers_url, registers_app, register_aliases(settings), dict(baseline)
             ),
             settings=runner.settings,
             audit_file=settings.protocollering.file or workdir / "protocollering.jsonl",
