@@ -103,3 +103,24 @@ def test_the_registers_refuse_a_storing_from_elsewhere(tmp_path: Path) -> None:
     client = TestClient(create_registers_app(), client=("10.1.2.3", 5000))
     answer = client.put("/_demo/storingen/zaken", json={"storing": "fout"})
     assert answer.status_code == 403
+
+
+def _claims(service: DemoService, body: dict[str, str]) -> dict[str, object]:
+    import jwt
+
+    answer = httpx.post(f"{service.base}/demo/token", json=body)
+    assert answer.status_code == 200, answer.text
+    return jwt.decode(answer.json()["token"], options={"verify_signature": False})
+
+
+def test_a_demo_token_carries_what_toegang_grants_the_doel_and_nothing_more(
+    service: DemoService,
+) -> None:
+    kcc = _claims(service, {"doel": "kcc-zaakstatus", "burgerservicenummer": "999993653"})
+    assert kcc["scope"] == "klantbeeld.kcc" and "bsn" not in kcc and "roles" not in kcc
+    assert int(kcc["exp"]) - int(kcc["iat"]) <= 60  # short-lived
+    wmo = _claims(service, {"doel": "wmo-consulent"})
+    assert wmo["roles"] == ["wmo-consulent"] and "scope" not in wmo
+    # Only a zelfbediening doel gets the resident's own BSN as its claim.
+    eigen = _claims(service, {"doel": "mijn-gegevens", "burgerservicenummer": "999993653"})
+    assert eigen["scope"] == "klantbeeld.zelfbediening" and eigen["bsn"] == "999993653"
