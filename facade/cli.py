@@ -41,7 +41,7 @@ from facade.asgi import (
 )
 from facade.clock import Clock, today_in_amsterdam
 from facade.coverage import register_coverage
-from facade.demokeys import signing_key
+from facade.demokeys import demo_claims, signing_key
 from facade.settings import Settings, SettingsError, load_settings
 from facade.settings.schema import MAX_WORKERS, worker_problems
 from facade.sources import KINDS
@@ -203,15 +203,7 @@ def print_demo_token(settings: Settings, args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    now = int(time.time())
-    claims: dict[str, object] = {
-        "iss": settings.caller_auth.issuers[0],
-        "aud": settings.caller_auth.audience,
-        "sub": args.sub,
-        "iat": now,
-        "exp": now + args.ttl,
-        "client_id": "demo-frontend",
-    }
+    claims = demo_claims(settings.caller_auth, args.sub, args.ttl, "demo-frontend")
     scopes = args.scope or ([] if args.rol or args.bsn or args.kvk else ["klantbeeld.kcc"])
     if args.kvk:
         if not settings.caller_auth.kvk_claim:

@@ -13,9 +13,14 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+import time
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from facade.settings.values import CallerAuthSettings
 
 MARKER = "klantbeeld-demo-generated"
 PRIVATE_NAME = "caller-key.pem"
@@ -134,3 +139,17 @@ def signing_key(directory: Path | None, public_key_file: str | None) -> bytes | 
     if Path(public_key_file).resolve() != keys.public_file.resolve():
         return None
     return keys.private_key() if keys.private_file.is_file() else None
+
+
+def demo_claims(auth: CallerAuthSettings, sub: str, ttl: int, client_id: str) -> dict[str, Any]:
+    """What every demo caller token carries (`klantbeeld demo-token`, the demo's pages):
+    the first trusted issuer, the audience, `sub`, and `ttl` seconds of life from now."""
+    now = int(time.time())
+    return {
+        "iss": auth.issuers[0],
+        "aud": auth.audience,
+        "sub": sub,
+        "iat": now,
+        "exp": now + ttl,
+        "client_id": client_id,
+    }

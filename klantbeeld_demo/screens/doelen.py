@@ -12,7 +12,6 @@ shown as "niet voor personen" and not asked.
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from html import escape
@@ -25,7 +24,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from facade.demokeys import signing_key
+from facade.demokeys import demo_claims, signing_key
 from facade.settings import Settings
 from facade.sources import KINDS
 from klantbeeld_demo.registers import personen as demo
@@ -106,15 +105,7 @@ def demo_token(settings: Settings, policies: PolicySet, doel: Doel, bsn: str) ->
     if key is None or rule is None:
         return None
     auth = settings.caller_auth
-    now = int(time.time())
-    claims: dict[str, Any] = {
-        "iss": auth.issuers[0],
-        "aud": auth.audience,
-        "sub": "fg-demo-vergelijking",
-        "iat": now,
-        "exp": now + TOKEN_TTL_S,
-        "client_id": "demo-doelen",
-    }
+    claims = demo_claims(auth, "fg-demo-vergelijking", TOKEN_TTL_S, "demo-doelen")
     if rule.scope:
         claims[auth.scope_claim] = rule.scope
     else:
