@@ -25,6 +25,16 @@ def today_in_amsterdam(now: Callable[[], datetime] = _utc_now) -> date:
     return now().astimezone(AMSTERDAM).date()
 
 
+def moment_on(today: Clock, now: Callable[[], datetime] = _utc_now) -> datetime:
+    """Now, on the calendar's today: the wall clock's time of day on `today()`'s date.
+
+    With the real calendar that is simply now; with a pinned demo day it is that day
+    at this hour, so a consent the demo registered "for today" is valid all day.
+    """
+    wall = now().astimezone(AMSTERDAM)
+    return datetime.combine(today(), wall.timetz())
+
+
 def fixed(day: date) -> Clock:
     """A clock that always says `day` (the demo's `--today`, tests)."""
     return lambda: day

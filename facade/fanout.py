@@ -61,7 +61,8 @@ class Call:
     """One register to ask, and how to build its query once its inputs are known."""
 
     register: Register
-    query: Callable[[Mapping[str, tuple[Any, ...]]], SourceQuery]
+    # None: with these inputs the register is not asked (a call only a consent needs).
+    query: Callable[[Mapping[str, tuple[Any, ...]]], SourceQuery | None]
     # Kinds whose answers it takes if they are called, without needing them (an
     # ondernemer's RSIN): waited for, but no answer is no reason to skip the call.
     waits_for: tuple[str, ...] = ()
@@ -147,7 +148,10 @@ async def _call(
         if failed:
             return Outcome(call.register, "fout", probleem=_DEPENDENCY_FAILED, start_ms=at)
         return Outcome(call.register, "niet-gevonden", start_ms=at)
-    outcome = await _run(call.register, call.query(inputs), ctx, budget_end)
+    query = call.query(inputs)
+    if query is None:
+        return Outcome(call.register, "niet-gevraagd", start_ms=_since(origin))
+    outcome = await _run(call.register, query, ctx, budget_end)
     outcome.start_ms = _since(origin, outcome.duur_ms)
     observe(outcome)
     return outcome

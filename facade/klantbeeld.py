@@ -14,8 +14,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from connectors import toestemming
 from connectors.context import CallContext
-from facade.clock import Clock, today_in_amsterdam
+from connectors.toestemming import GeldigeToestemming
+from facade.clock import Clock, moment_on, today_in_amsterdam
 from facade.fanout import Call, Outcome, fan_out
 from facade.metrics import Metrics
 from facade.registers import Register, Registers
@@ -28,7 +30,7 @@ from facade.view import (
     zaak_references,
 )
 from policies.filters import contact_allowed, klant_filtered, zaak_allowed
-from policies.plan import Plan
+from policies.plan import KindPlan, Plan
 from policies.projection import project
 from policies.viewpaths import REFERENCES
 from vocabulary.identifiers import BURGERSERVICENUMMER, Subject
@@ -40,6 +42,9 @@ from vocabulary.paths import covers
 class Result:
     view: dict[str, Any]
     bronnen: list[Bron]
+    # The plan the view was made with: the doel's own, or its uitbreiding under a consent.
+    plan: Plan | None = None
+    toestemming: GeldigeToestemming | None = None
 
 
 class KlantbeeldService:
@@ -62,7 +67,28 @@ class KlantbeeldService:
         """`subject`: a BSN, or any Subject (an ondernemer). `arrived` (loop time) starts
         the budget; by default it starts now."""
         outcomes = await self.outcomes(subject, plan, ctx, arrived)
-        return Result(view=self._view(plan, outcomes), bronnen=self.bronnen(outcomes))
+        used, consent = self.effective(plan, outcomes)
+        return Result(
+            view=self._view(used, outcomes),
+            bronnen=self.bronnen(outcomes),
+            plan=used,
+            toestemming=consent,
+        )
+
+    def effective(
+        self, plan: Plan, outcomes: list[Outcome]
+    ) -> tuple[Plan, GeldigeToestemming | None]:
+        """The plan the view is made with: an uitbreiding's only under a valid consent the
+        consent register confirmed for this person and doel; the doel's own otherwise."""
+        for outcome in outcomes:
+            if outcome.register.soort != toestemming.SOURCE.soort or outcome.status != "ok":
+                continue
+            consent = outcome.contribution.resultaat if outcome.contribution else None
+            if isinstance(consent, GeldigeToestemming):
+                widened = plan.toestemmingen.get(consent.uitbreiding)
+                if widened is not None:
+                    return widened, consent
+        return plan, None
 
     async def outcomes(
         self,
@@ -77,19 +103,38 @@ class KlantbeeldService:
         budget_end = start + self.total_budget
         if isinstance(subject, str):
             subject = Subject(BURGERSERVICENUMMER, subject)
-        calls = [
-            Call(
-                register,
-                _query(plan, register, subject),
-                register.kind.ondernemer_needs if subject.is_ondernemer else (),
-            )
-            for register in self.called(plan)
-        ]
+        calls = [self._call(plan, register, subject) for register in self.called(plan)]
         return await fan_out(calls, ctx, budget_end, self._observe, origin=start, done=done)
 
     def called(self, plan: Plan) -> list[Register]:
-        """The registers the fan-out calls for this plan."""
-        return [r for r in self.registers.all if plan.calls(r.soort) and r.source is not None]
+        """The registers the fan-out calls for this plan: with uitbreidingen, also those
+        only a consent needs (asked only once it is confirmed) and the consent register."""
+        soorten = set(plan.kinds).union(*(p.kinds for p in plan.toestemmingen.values()))
+        if plan.toestemmingen:
+            soorten.add(toestemming.SOURCE.soort)
+        return [r for r in self.registers.all if r.soort in soorten and r.source is not None]
+
+    def _call(self, plan: Plan, register: Register, subject: Subject) -> Call:
+        needs = register.kind.ondernemer_needs if subject.is_ondernemer else ()
+        if register.soort == toestemming.SOURCE.soort:
+            opties = {
+                toestemming.DOEL: plan.doel.id,
+                toestemming.UITBREIDINGEN: tuple(plan.toestemmingen),
+                toestemming.NU: moment_on(self.today),
+            }
+            query = SourceQuery(subject, frozenset(), opties=opties)
+            return Call(register, lambda inputs: query)
+        own = plan.kinds.get(register.soort)
+        widened = {naam: p.kinds.get(register.soort) for naam, p in plan.toestemmingen.items()}
+        if all(asked == own for asked in widened.values()):
+            return Call(register, _query(plan, register, subject), needs)
+        # What a consent changes for this register is asked only once the consent
+        # register has answered: never a field beyond the base doel without one.
+        return Call(
+            register,
+            _consented(own, widened, subject),
+            (*needs, toestemming.SOURCE.soort),
+        )
 
     def section(self, plan: Plan, outcomes: list[Outcome], section: str) -> Any:
         """One section of the view, exactly as the whole view holds it, from the outcomes of
@@ -176,6 +221,22 @@ def _query(
 ) -> Callable[[Mapping[str, tuple[Any, ...]]], SourceQuery]:
     kind_plan = plan.kinds[register.soort]
     return lambda inputs: kind_plan.query(subject, inputs)
+
+
+def _consented(
+    own: KindPlan | None, widened: Mapping[str, KindPlan | None], subject: Subject
+) -> Callable[[Mapping[str, tuple[Any, ...]]], SourceQuery | None]:
+    """The query of a register a consent changes: the uitbreiding's under a confirmed
+    consent, the doel's own without one (None: the doel alone does not ask it)."""
+
+    def query(inputs: Mapping[str, tuple[Any, ...]]) -> SourceQuery | None:
+        consents = [c for c in inputs.get(toestemming.SOURCE.soort, ()) if c is not None]
+        chosen = own
+        if consents and isinstance(consents[0], GeldigeToestemming):
+            chosen = widened.get(consents[0].uitbreiding, own)
+        return None if chosen is None else chosen.query(subject, inputs)
+
+    return query
 
 
 def _contributions(outcomes: list[Outcome]) -> list[Contribution]:

@@ -207,6 +207,8 @@ async def _answer(
         build = state.service.build(verzoek.subject, plan, _call_context(caller, verzoek), arrived)
         result = await unless_client_goes(request, build)
     processing.consulted(result.bronnen)
+    if result.toestemming is not None:
+        processing.consent(result.toestemming.url, result.toestemming.uitbreiding)
     missing = sorted(
         {b["soort"] for b in result.bronnen if b["status"] in ("fout", "timeout")} & doel.verplicht
     )

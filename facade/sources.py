@@ -14,6 +14,7 @@ from connectors import (
     handelsregister,
     klanten,
     klantinteracties,
+    toestemming,
     zaken,
 )
 from vocabulary.kinds import KindRegistry
@@ -27,5 +28,6 @@ KINDS = KindRegistry(
         contactmomenten.SOURCE,
         klantinteracties.SOURCE,
         handelsregister.SOURCE,
+        toestemming.SOURCE,
     )
 )

@@ -27,6 +27,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
+from connectors import toestemming
 from facade.fanout import Outcome
 from facade.klantbeeld import KlantbeeldService
 from facade.problems import API_VERSION, Problem, internal_error, unavailable
@@ -369,7 +370,11 @@ async def prepare(
     client that goes away (`until_client_goes` turns that into routes.ClientGone).
     """
     progress = Progress(state.service, subject, plan, ctx, arrived)
-    required = [r for r in progress.called if r.soort in verplicht]
+    # With uitbreidingen, the consent register is waited for too: the first record
+    # states what may be delivered, and that depends on a consent.
+    required = [
+        r for r in progress.called if r.soort in verplicht or r.soort == toestemming.SOURCE.soort
+    ]
     try:
         await until_client_goes(request, progress.until(required))
     except BaseException:
@@ -385,6 +390,9 @@ async def prepare(
             f"Het doel '{doel_id}' vereist {', '.join(missing)}, "
             "dat nu niet beschikbaar is. Probeer het later opnieuw.",
         )
-    processing.streamed(plan.velden)
+    progress.plan, consent = state.service.effective(plan, progress.outcomes)
+    if consent is not None:
+        processing.consent(consent.url, consent.uitbreiding)
+    processing.streamed(progress.plan.velden)
     ping = float(getattr(request.app.state, PING_SETTING, PING_SECONDS))
     return KlantbeeldStream(state, progress, processing, doel_id, ping)

@@ -8,6 +8,7 @@ or operator can fix all of them in one go.
 from __future__ import annotations
 
 import hashlib
+import re
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -20,6 +21,7 @@ from policies.model import (
     ContactFilters,
     Doel,
     KlantFilters,
+    Toestemming,
     ZaakFilters,
     Zoeken,
 )
@@ -49,7 +51,12 @@ _DOEL_KEYS = {
     "filters",
     "brp",
     "zoeken",
+    "toestemming",
 }
+# What a `[toestemming.<naam>]` may hold: it adds bronnen, velden and the filters of
+# sections it adds; everything else (grondslag, verwerkingsactiviteit) is the base doel's.
+_TOESTEMMING_KEYS = {"omschrijving", "bronnen", "velden", "filters"}
+_UITBREIDING_NAAM = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 _ZOEKEN_KEYS = {"vormen", "velden", "maximumAantal"}
 _FILTER_KEYS = {
     "zaken": {"zaaktypen", "maximaleVertrouwelijkheidaanduiding", "rol", "afgerondBinnenDagen"},
@@ -121,7 +128,22 @@ def _load_doel(path: Path, raw: bytes, problems: list[str], kinds: KindRegistry)
         problems.append(f"{path}: not valid TOML: {exc}")
         return None
     doel_id = data.get("id") if isinstance(data.get("id"), str) else path.stem
-    checker = _Checker(f"{path}: doel '{doel_id}'", problems)
+    where = f"{path}: doel '{doel_id}'"
+    base = _doel_from(path, {k: v for k, v in data.items() if k != "toestemming"}, where,
+                      problems, kinds)  # fmt: skip
+    if "toestemming" not in data:
+        return base
+    checker = _Checker(where, problems)
+    uitbreidingen = _toestemmingen(path, data, base, checker, kinds)
+    if base is None or checker.failed:
+        return None
+    return replace(base, toestemmingen=uitbreidingen)
+
+
+def _doel_from(
+    path: Path, data: dict[str, Any], where: str, problems: list[str], kinds: KindRegistry
+) -> Doel | None:
+    checker = _Checker(where, problems)
 
     checker.unknown_keys(data, _DOEL_KEYS, "")
     ident = checker.text(data, "id")
@@ -216,6 +238,101 @@ def _load_doel(path: Path, raw: bytes, problems: list[str], kinds: KindRegistry)
         for key, reason in kind.check(own, filters_per_section):
             checker.problem(key, reason)
     return None if checker.failed else doel
+
+
+def _toestemmingen(
+    path: Path, data: dict[str, Any], base: Doel | None, checker: _Checker, kinds: KindRegistry
+) -> tuple[Toestemming, ...]:
+    """`[toestemming.<naam>]`: each a superset of the base doel, checked as a doel of its own.
+
+    An uitbreiding adds bronnen and velden, and filters for the sections it adds. It
+    never changes the filters of a section the base doel shows: what the base doel
+    sees stays exactly what it sees without consent.
+    """
+    raw = data["toestemming"]
+    if not isinstance(raw, dict) or not raw:
+        checker.problem("toestemming", "must be a table of [toestemming.<naam>] tables")
+        return ()
+    if data.get("zelfbediening") is True:
+        checker.problem(
+            "toestemming",
+            "a self-service doel shows the resident's own data; a consent widens what "
+            "an employee sees",
+        )
+        return ()
+    found: list[Toestemming] = []
+    base_filters = data.get("filters") if isinstance(data.get("filters"), dict) else {}
+    base_velden = data.get("velden") if isinstance(data.get("velden"), dict) else {}
+    for naam, table in raw.items():
+        prefix = f"toestemming.{naam}."
+        if not _UITBREIDING_NAAM.fullmatch(naam):
+            checker.problem(f"toestemming.{naam}", "a name of lowercase letters, digits and '-'")
+            continue
+        if not isinstance(table, dict):
+            checker.problem(f"toestemming.{naam}", "must be a table")
+            continue
+        checker.unknown_keys(table, _TOESTEMMING_KEYS, prefix)
+        omschrijving = checker.text(table, "omschrijving", prefix)
+        extra_bronnen = table.get("bronnen", [])
+        if not isinstance(extra_bronnen, list) or not all(
+            isinstance(b, str) for b in extra_bronnen
+        ):
+            checker.problem(prefix + "bronnen", "must be a list of strings")
+            continue
+        extra_velden = table.get("velden", {})
+        if not isinstance(extra_velden, dict) or "ondernemer" in extra_velden:
+            checker.problem(
+                prefix + "velden",
+                "must be a table with a list of paths per section (a consent is a "
+                "person's: no [velden.ondernemer])",
+            )
+            continue
+        extra_filters = table.get("filters", {})
+        if not isinstance(extra_filters, dict):
+            checker.problem(prefix + "filters", "must be a table")
+            continue
+        shown = set(base_velden) | set(base_filters)
+        for section in sorted(set(extra_filters) & shown):
+            checker.problem(
+                f"{prefix}filters.{section}",
+                f"the base doel shows '{section}' already; a consent adds fields and "
+                "sections, it never changes the base doel's own filters",
+            )
+        merged_velden: dict[str, Any] = {
+            section: sorted(set(_listed(base_velden.get(section))) | set(_listed(entries)))
+            for section, entries in {**base_velden, **extra_velden}.items()
+        }
+        for section, entries in extra_velden.items():
+            if not isinstance(entries, list):
+                merged_velden[section] = entries  # the doel checks say what is wrong with it
+        bronnen = data.get("bronnen") if isinstance(data.get("bronnen"), list) else []
+        merged = {
+            **{k: v for k, v in data.items() if k != "toestemming"},
+            "bronnen": sorted(set(bronnen) | set(extra_bronnen)),
+            "velden": merged_velden,
+            "filters": {**base_filters, **extra_filters},
+        }
+        widened = _doel_from(
+            path, merged, f"{checker.where} toestemming '{naam}'", checker.problems, kinds
+        )
+        if widened is None:
+            checker.failed = True
+            continue
+        if base is not None and set(widened.velden) <= set(base.velden):
+            checker.problem(f"toestemming.{naam}.velden", "adds no field to the base doel")
+            continue
+        found.append(
+            Toestemming(
+                naam=naam,
+                omschrijving=omschrijving or "",
+                doel=replace(widened, ondernemer=None),
+            )
+        )
+    return tuple(found)
+
+
+def _listed(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 def _velden(

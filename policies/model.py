@@ -72,6 +72,17 @@ class Doel:
     # doel for a kvkNummer, with those paths. None: the doel does not cover ondernemers.
     subject_type: IdentifierType = BURGERSERVICENUMMER
     ondernemer: Doel | None = None
+    # `[toestemming.<naam>]`: wider views that apply only while the person has a
+    # registered, unexpired consent for this doel naming that uitbreiding.
+    toestemmingen: tuple[Toestemming, ...] = ()
+
+    def uitbreiding(self, naam: str) -> Doel | None:
+        """The doel as the consented uitbreiding `naam` widens it; None for an unknown one."""
+        return next((t.doel for t in self.toestemmingen if t.naam == naam), None)
+
+    def widest_velden(self) -> frozenset[str]:
+        """Every path this doel may deliver, with any consent: what a caller may ask for."""
+        return frozenset(self.velden).union(*(t.doel.velden for t in self.toestemmingen))
 
     @property
     def opties(self) -> dict[str, dict[str, object]]:
@@ -80,3 +91,18 @@ class Doel:
 
     def sections(self) -> frozenset[str]:
         return frozenset(path.split(".", 1)[0] for path in self.velden)
+
+
+@dataclass(frozen=True)
+class Toestemming:
+    """One uitbreiding of a doel (`[toestemming.<naam>]`), reviewed by the privacy officer.
+
+    `doel` is the base doel widened: its bronnen and velden plus this uitbreiding's,
+    with filters of its own only for sections the base doel does not show. It is
+    used only for a person whose consent register holds a valid consent naming
+    the base doel and this `naam`.
+    """
+
+    naam: str
+    omschrijving: str
+    doel: Doel

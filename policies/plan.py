@@ -43,6 +43,9 @@ class Plan:
     velden: frozenset[str]
     kinds: Mapping[str, KindPlan]
     """The kinds to call, in the registry's order, with what each is asked."""
+    toestemmingen: Mapping[str, Plan] = field(default_factory=dict)
+    """Per uitbreiding of the doel (`[toestemming.<naam>]`): the plan while a valid
+    consent for it is registered. Without one, this plan is all that is asked."""
 
     @cached_property
     def sections(self) -> frozenset[str]:
@@ -90,6 +93,7 @@ def make_plan(doel: Doel, kinds: KindRegistry, requested: Sequence[str] | None =
     return Plan(
         doel=doel,
         velden=velden,
+        toestemmingen={t.naam: make_plan(t.doel, kinds, requested) for t in doel.toestemmingen},
         kinds={
             kind.soort: KindPlan(
                 asked[kind.soort],
@@ -167,5 +171,5 @@ def unknown_paths(requested: Iterable[str], tree: Tree = viewpaths.VIEW) -> list
 
 
 def forbidden_paths(doel: Doel, requested: Iterable[str]) -> list[str]:
-    """Requested paths that share nothing with what the doel allows."""
-    return [p for p in requested if not intersect([p], doel.velden)]
+    """Requested paths that share nothing with what the doel allows (with any consent)."""
+    return [p for p in requested if not intersect([p], doel.widest_velden())]

@@ -143,7 +143,9 @@ class SourceKind:
 
     @property
     def called_by_doel(self) -> bool:
-        return self.consulted_for is None
+        """Whether a doel names it in `bronnen`: not a helper kind (Catalogi), nor one that
+        fills no view path (the consent register, asked for a doel's `[toestemming]`)."""
+        return self.consulted_for is None and bool(self.paths)
 
 
 class Wiring(Protocol):

@@ -30,6 +30,10 @@ DOEL = "klantbeeld.doel"
 DOEL_NAAM = "klantbeeld.doel_naam"
 GRONDSLAG = "klantbeeld.grondslag"
 POLICY_VERSION = "klantbeeld.beleidsversie"
+# A view a registered consent widened: the consent's URL (the grondslag used besides the
+# doel's own) and the doel's uitbreiding it named.
+TOESTEMMING = "klantbeeld.toestemming"
+UITBREIDING = "klantbeeld.uitbreiding"
 SOURCES = "klantbeeld.bronnen"  # "naam=status" per register
 FIELDS = "klantbeeld.velden"  # delivered field paths
 HTTP_STATUS = "klantbeeld.http_status"

@@ -135,6 +135,17 @@ class Processing:
              a.POLICY_VERSION: beleidsversie}
         )  # fmt: skip
 
+    def consent(self, url: str, uitbreiding: str) -> None:
+        """A registered consent widened the view: the record names it as the grondslag used."""
+        grondslag = self.audit.get(a.GRONDSLAG, "")
+        self.audit.update(
+            {
+                a.TOESTEMMING: url,
+                a.UITBREIDING: uitbreiding,
+                a.GRONDSLAG: f"{grondslag}; toestemming van de betrokkene: {url}",
+            }
+        )
+
     def consulted(self, bronnen: Iterable[Mapping[str, object]]) -> None:
         self.audit[a.SOURCES] = [f"{b['bron']}={b['status']}" for b in bronnen]
 

@@ -468,6 +468,12 @@ def _page_size(value: int | None) -> int | None:
     return value
 
 
+def _objecttype_url(value: str | None) -> str | None:
+    if value is not None and not value.startswith(("http://", "https://")):
+        raise refusal(f"must be the objecttype's URL (http or https), not {value!r}")
+    return value
+
+
 class RegisterTable(Table):
     naam: Required
     soort: Annotated[str, AfterValidator(_known_soort)]
@@ -489,11 +495,15 @@ class RegisterTable(Table):
     brp_headers: BrpHeadersTable = _table()
     breaker_failures: Annotated[int, between(1, 1000)] = 5
     breaker_cooldown_ms: Positive = 10000
+    # Toestemming: the objecttype (an Objecttypes API URL) the consents are objects of.
+    objecttype: Annotated[str | None, AfterValidator(_objecttype_url)] = None
 
     def rules(self, load: Load) -> list[tuple[str, str]]:
         # A key a kind declares (SourceKind.config_keys) is for registers of that kind:
         # `resolve` on a brp register would be silently ignored.
         problems = []
+        if self.soort == "toestemming" and not self.objecttype:
+            problems.append(("objecttype", "is required for a toestemming register"))
         for key in sorted(self.model_fields_set):
             owners = [kind.soort for kind in load.kinds if key in kind.config_keys]
             if owners and self.soort not in owners:

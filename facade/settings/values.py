@@ -61,6 +61,7 @@ class RegisterSettings:
     brp_headers: dict[str, str | None] = field(default_factory=dict)
     breaker_failures: int = 5
     breaker_cooldown_ms: int = 10000
+    objecttype: str | None = None  # Toestemming: the objecttype URL of `toestemming` objects
 
 
 # BRP gateways read protocollering from headers whose names differ per gateway.
