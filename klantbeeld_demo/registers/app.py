@@ -28,6 +28,7 @@ such as "zaken" targets all of its endpoints):
     kvk.basisprofiel / .hoofdvestiging / .vestigingen / .eigenaar
                                           GET  /kvk/api/v1/basisprofielen/{kvkNummer}[/…]
     kvk.vestigingsprofiel                 GET  /kvk/api/v1/vestigingsprofielen/{nummer}
+    objecten.search / objecten.object     POST /objecten/api/v2/objects/search, GET …/objects/{uuid}
     zaaksysteem2.list / .zaak / .statussen / .status / .rollen / .rol
                                           GET  /zaaksysteem2/zaken/api/v1/…
     catalogi2.zaaktypen / .zaaktype / .statustype / .roltype
@@ -72,6 +73,12 @@ from klantbeeld_demo.registers.kvk import (
     create_kvk_app,
 )
 from klantbeeld_demo.registers.model import DemoData
+from klantbeeld_demo.registers.objecten import (
+    DEMO_OBJECTEN_TOKEN,
+    OBJECTEN_BASE,
+    create_objecten_app,
+)
+from klantbeeld_demo.registers.objecten import token_guard as objecten_token_guard
 from klantbeeld_demo.registers.personen import demo_data
 from klantbeeld_demo.registers.zaaksystemen import ZAAKSYSTEEM1, ZAAKSYSTEEM2
 from klantbeeld_demo.registers.zaken import create_zaken_app, expand_per_zaak_name
@@ -102,6 +109,7 @@ ENDPOINT_NAMES: tuple[str, ...] = (
     "catalogi2.zaaktypen", "catalogi2.zaaktype", "catalogi2.statustype", "catalogi2.roltype",
     "kvk.basisprofiel", "kvk.hoofdvestiging", "kvk.vestigingen", "kvk.eigenaar",
     "kvk.vestigingsprofiel",
+    "objecten.search", "objecten.object",
 )  # fmt: skip
 
 
@@ -116,8 +124,9 @@ def create_registers_app(
     today: Clock = today_in_amsterdam,
     kvk_api_key: str | None = DEMO_KVK_API_KEY,
 ) -> Starlette:
-    """BRP, two zaaksystemen (Zaken + Catalogi), Klanten, Contactmomenten and
-    Klantinteracties on one app: a municipality mid-migration.
+    """BRP, two zaaksystemen (Zaken + Catalogi), Klanten, Contactmomenten,
+    Klantinteracties, the KvK and an Objects API with consents on one app: a
+    municipality mid-migration.
 
     `credentials` maps ZGW client_id → HS256 secret and is accepted by every ZGW
     register. `klantinteracties_tokens` are the API tokens Klantinteracties accepts.
@@ -144,7 +153,11 @@ def create_registers_app(
         "kvk": Register(
             "kvk", behaviour, error_media_type=HAL_JSON, guard=api_key_guard(kvk_api_key)
         ),
+        "objecten": Register(
+            "objecten", behaviour, guard=objecten_token_guard(DEMO_OBJECTEN_TOKEN)
+        ),
     }
+    objecten = create_objecten_app(registers["objecten"], today)
     mounts = [
         Mount(
             urls.BRP_BASE,
@@ -170,6 +183,7 @@ def create_registers_app(
             app=create_catalogi_app(registers["catalogi2"], ZAAKSYSTEEM2),
         ),
         Mount(KVK_BASE, app=create_kvk_app(registers["kvk"])),
+        Mount(OBJECTEN_BASE, app=objecten),
     ]
     endpoint_names = [name for r in registers.values() for name in r.endpoint_names]
     endpoint_names.extend(expand_per_zaak_name(z) for z in (ZAAKSYSTEEM1, ZAAKSYSTEEM2))
@@ -181,5 +195,6 @@ def create_registers_app(
     app.state.data = data
     app.state.latency = behaviour.latency
     app.state.faults = behaviour.faults
+    app.state.toestemmingen = objecten.state.toestemmingen  # the consents served, changeable
     app.state.endpoint_names = tuple(endpoint_names)
     return app

@@ -13,6 +13,7 @@ from facade.demokeys import ensure_demo_keys
 from facade.demokeys import signing_key as demo_signing_key
 from facade.settings import DEMO_REGISTERS_PLACEHOLDER, Settings, load_settings
 from klantbeeld_demo.registers import urls as demo_urls
+from klantbeeld_demo.registers.objecten import OBJECTEN_BASE
 
 CONFIG_ENV = "KLANTBEELD_TESTKIT_CONFIG"
 
@@ -27,6 +28,7 @@ _DEMO_REGISTER_BY_PATH = {
     demo_urls.KLANTINTERACTIES_BASE: "klantinteracties",
     demo_urls.ZAAKSYSTEEM2_ZAKEN_BASE: "zaaksysteem2",
     demo_urls.ZAAKSYSTEEM2_CATALOGI_BASE: "catalogi2",
+    OBJECTEN_BASE: "objecten",
 }
 
 
