@@ -53,7 +53,7 @@ def consent(
                 "geldigVanaf": vanaf,
                 "geldigTot": tot,
                 "kanaal": "balie",
-            },  # fmt: skip
+            },
             "startAt": "2026-05-04",
             "endAt": None,
         },

@@ -1,4 +1,4 @@
-"""`[toestemming.<naam>]`: a consented uitbreiding is a superset of its doel, checked at start-up."""
+"""`[toestemming.<naam>]`: a consented uitbreiding is a superset of its doel, checked at start."""
 
 from __future__ import annotations
 
