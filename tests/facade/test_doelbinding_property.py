@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-from dataclasses import dataclass
-from datetime import timedelta
+from dataclasses import dataclass, replace
+from datetime import datetime, time, timedelta
 from typing import Any
 
 import httpx
@@ -30,16 +30,18 @@ from facade.sources import KINDS
 from policies.access import AccessRule
 from policies.filters import contact_allowed, zaak_allowed
 from policies.loader import PolicySet
+from facade.clock import AMSTERDAM
 from policies.model import (
     ContactFilters,
     Doel,
     KlantFilters,
+    Toestemming,
     ZaakFilters,
 )
 from policies.projection import delivered_paths
 from policies.viewpaths import ALWAYS_WITH_RECORD
 from tests.harness import DEMO_TODAY, MemorySink, caller_token, demo_settings
-from vocabulary.paths import covers
+from vocabulary.paths import covers, minimal
 
 BSN = "999993653"
 OTHER_BSN = "999990068"
@@ -247,14 +249,16 @@ def router_for(world: World) -> respx.Router:
     return router
 
 
-async def klantbeeld(doel: Doel, world: World) -> dict[str, Any]:
+async def klantbeeld(
+    doel: Doel, world: World, router: respx.Router | None = None
+) -> dict[str, Any]:
     policies = PolicySet(
         doelen={doel.id: doel},
         toegang=(AccessRule(scope="eigenschap", rol=None, doelen=frozenset({doel.id})),),
         versie="sha256:test",
         kinds=KINDS,
     )
-    router = router_for(world)
+    router = router or router_for(world)
 
     def transport_factory(_: Any) -> HttpxTransport:
         return HttpxTransport(
@@ -321,3 +325,76 @@ def test_no_path_outside_the_doel_and_no_record_outside_its_filters_ever_leaves(
     for shown in view.get("contactmomenten", []):
         as_view = {"datum": shown["datum"], "kanaal": shown["kanaal"], "vertrouwelijk": False}
         assert contact_allowed(as_view, doel.contactmomenten, TODAY)
+
+
+OBJECTS = f"{R}/objecten/api/v2"
+CONSENT_URL = f"{OBJECTS}/objects/3e9c6f4b-5d7a-4c8e-9fa0-b1c2d3e4f5a6"
+CONSENT_STATES = ("geldig", "verlopen", "ander-doel", "ander-persoon", "geen", "register-fout")
+
+
+def midnight(offset: int) -> str:
+    return datetime.combine(TODAY + timedelta(days=offset), time(0), AMSTERDAM).isoformat()
+
+
+def consent_answer(state: str, doel_id: str) -> httpx.Response:
+    if state == "register-fout":
+        return httpx.Response(503, json={"detail": "onderhoud"})
+    data = {"bsn": BSN, "doel": doel_id, "uitbreiding": "meer", "kanaal": "balie",
+            "geldigVanaf": midnight(-1), "geldigTot": midnight(2)}  # fmt: skip
+    if state == "verlopen":
+        data |= {"geldigVanaf": midnight(-5), "geldigTot": midnight(-1)}
+    elif state == "ander-doel":
+        data["doel"] = "iets-anders"
+    elif state == "ander-persoon":
+        data["bsn"] = OTHER_BSN
+    objects = [] if state == "geen" else [
+        {"url": CONSENT_URL, "type": "t", "record": {"typeVersion": 1, "data": data,
+                                                     "startAt": TODAY.isoformat()}}
+    ]  # fmt: skip
+    return httpx.Response(
+        200, json={"count": len(objects), "next": None, "previous": None, "results": objects}
+    )
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    base=doelen(),
+    extra=st.lists(st.sampled_from(KLANT_PATHS + ZAAK_PATHS + CONTACT_PATHS), min_size=1),
+    state=st.sampled_from(CONSENT_STATES),
+    world=worlds(),
+)
+def test_no_field_beyond_the_base_doel_leaves_without_a_valid_consent(
+    base: Doel, extra: list[str], state: str, world: World
+) -> None:
+    wider = set(base.velden) | set(extra)
+    if any(p.startswith("zaken.") for p in wider):
+        wider.add("zaken.identificatie")  # to tell the records apart from outside
+    if any(p.startswith("contactmomenten.") for p in wider):
+        wider |= {"contactmomenten.datum", "contactmomenten.kanaal"}
+    widened = replace(base, velden=tuple(sorted(minimal(wider))))
+    doel = replace(base, toestemmingen=(Toestemming("meer", "Meer met toestemming.", widened),))
+    router = router_for(world)
+    search = router.post(f"{OBJECTS}/objects/search").mock(
+        return_value=consent_answer(state, doel.id)
+    )
+    view = asyncio.run(klantbeeld(doel, world, router))
+
+    assert search.called
+    used = widened if state == "geldig" else base
+    allowed = set(used.velden) | ALWAYS_WITH_RECORD
+    data = {k: view[k] for k in ("klant", "zaken", "contactmomenten") if k in view}
+    for path in delivered_paths(data):
+        if path in ("zaken", "contactmomenten"):
+            continue
+        assert any(covers(a, path) for a in allowed), (state, path)
+    if state != "geldig":
+        # Never fetched either: a register only the consent needs is not asked.
+        sections = {p.split(".", 1)[0] for p in base.velden}
+        asked = {c.request.url.path for c in router.calls}
+        if "zaken" not in sections:
+            assert not [p for p in asked if p.startswith("/zaken/")], state
+        if "contactmomenten" not in sections:
+            assert not [p for p in asked if p.startswith("/contactmomenten/")], state
+    toestemming = [b["status"] for b in view["bronnen"] if b["soort"] == "toestemming"]
+    expected = {"geldig": "ok", "register-fout": "fout"}.get(state, "niet-gevonden")
+    assert toestemming == [expected]
