@@ -13,10 +13,11 @@ from policies import viewpaths
 from policies.access import AccessRule
 from policies.labels import label
 from policies.loader import PolicySet
-from policies.model import Doel
+from policies.model import Doel, Toestemming
 from policies.plan import section_filters
 from vocabulary.identifiers import BURGERSERVICENUMMER, KVK_NUMMER
 from vocabulary.kinds import KindRegistry
+from vocabulary.paths import covers
 from vocabulary.zoeken import brp_fields
 
 
@@ -55,8 +56,25 @@ def doel_details(doel: Doel, policies: PolicySet) -> dict[str, Any]:
             if section in doel.sections()
         },
         "zoeken": _zoeken(doel),
+        # What a registered consent adds (`[toestemming.<naam>]`): only while it is valid.
+        "toestemmingen": [_toestemming(doel, t) for t in doel.toestemmingen],
         "toegang": _access(doel, policies.toegang),
         "beleidsversie": policies.versie,
+    }
+
+
+def _toestemming(doel: Doel, toestemming: Toestemming) -> dict[str, Any]:
+    wider = toestemming.doel
+    return {
+        "uitbreiding": toestemming.naam,
+        "omschrijving": toestemming.omschrijving,
+        "extraBronnen": sorted(wider.bronnen - doel.bronnen),
+        "extraVelden": [p for p in wider.velden if not any(covers(b, p) for b in doel.velden)],
+        "filters": {
+            section: values
+            for section, values in _filters(wider).items()
+            if section in wider.sections() and section not in doel.sections()
+        },
     }
 
 
@@ -171,7 +189,36 @@ def _doel_section(d: dict[str, Any], kinds: KindRegistry) -> list[str]:
         for name, value in values.items():
             lines.append(f"| {section}.{name} | {words(value)} |")
     lines += ["", *_zoeken_lines(d["zoeken"])]
+    lines += ["", *_toestemming_lines(d["toestemmingen"])]
     lines += ["", "Akkoord FG: ______________________  Datum: ____________"]
+    return lines
+
+
+def _toestemming_lines(toestemmingen: list[dict[str, Any]]) -> list[str]:
+    if not toestemmingen:
+        return ["**Met toestemming van de betrokkene:** geen uitbreiding."]
+    lines: list[str] = []
+    for t in toestemmingen:
+        lines += [
+            f"**Met toestemming van de betrokkene (uitbreiding `{t['uitbreiding']}`):** "
+            + " ".join(t["omschrijving"].split()),
+            "Alleen zolang het toestemmingenregister een geldige toestemming van deze persoon "
+            "voor dit doel en deze uitbreiding heeft; de toestemming staat dan in het "
+            "verwerkingsrecord als gebruikte grondslag. Zonder: het doel hierboven, en de extra "
+            "registers worden niet bevraagd.",
+            "",
+            "| extra veld | betekenis |",
+            "|---|---|",
+            *(f"| `{path}` | {label(path)} |" for path in t["extraVelden"]),
+            "",
+            f"Extra registers: {', '.join(t['extraBronnen']) or 'geen'}.",
+            *(
+                f"Filter {section}.{name}: {words(value)}."
+                for section, values in t["filters"].items()
+                for name, value in values.items()
+            ),
+            "",
+        ]
     return lines
 
 

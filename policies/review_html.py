@@ -134,7 +134,22 @@ def _properties(details: list[dict[str, Any]]) -> list[tuple[str, list[str]]]:
         ("Bevraagde registers", [", ".join(d["bronnen"]) for d in details]),
         ("Verplichte registers", [", ".join(d["verplichteBronnen"]) or "geen" for d in details]),
         ("Filters", [_filters(d["filters"]) for d in details]),
+        ("Met toestemming", [_toestemmingen(d["toestemmingen"]) for d in details]),
     ]
+
+
+def _toestemmingen(toestemmingen: list[dict[str, Any]]) -> str:
+    """What a valid registered consent adds to the doel, per uitbreiding."""
+    if not toestemmingen:
+        return "geen uitbreiding"
+    return "<br>".join(
+        f"<code>{escape(t['uitbreiding'])}</code>: "
+        + escape(" ".join(t["omschrijving"].split()))
+        + "<br>+ "
+        + ", ".join(f'<span class="pad">{escape(p)}</span>' for p in t["extraVelden"])
+        + (f" (registers: {escape(', '.join(t['extraBronnen']))})" if t["extraBronnen"] else "")
+        for t in toestemmingen
+    )
 
 
 def _property_row(name: str, values: list[str]) -> str:

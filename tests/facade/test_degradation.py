@@ -93,6 +93,7 @@ async def test_the_total_budget_caps_every_register_deadline() -> None:
 
 
 async def test_a_doel_that_needs_only_the_brp_calls_only_the_brp(facade: Facade) -> None:
+    facade.registers.state.toestemmingen.clear()  # no consent: the balie doel's own view
     view = (
         await facade.klantbeeld(
             BSN_HOOFDPERSOON,
@@ -100,7 +101,11 @@ async def test_a_doel_that_needs_only_the_brp_calls_only_the_brp(facade: Facade)
             token=caller_token("klantbeeld.burgerzaken"),
         )
     ).json()
-    assert facade.paths() == ["/haalcentraal/api/brp/personen"]
+    # And the consent register, which could widen it (its [toestemming.wmo-zaken]).
+    assert sorted(facade.paths()) == [
+        "/haalcentraal/api/brp/personen",
+        "/objecten/api/v2/objects/search",
+    ]
     assert set(view) == {"klant", "bronnen", "verwerking"}
     statuses = {b["bron"]: b["status"] for b in view["bronnen"]}
     assert statuses == {
@@ -113,6 +118,7 @@ async def test_a_doel_that_needs_only_the_brp_calls_only_the_brp(facade: Facade)
         "zaaksysteem2-catalogi": "niet-gevraagd",
         "openklant2-klantinteracties": "niet-gevraagd",
         "kvk-handelsregister": "niet-gevraagd",  # a person: the KvK is never asked
+        "objecten-toestemmingen": "niet-gevonden",
     }
 
 

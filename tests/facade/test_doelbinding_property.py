@@ -24,13 +24,12 @@ from hypothesis import strategies as st
 from connectors.httpx_transport import HttpxTransport
 from connectors.records import VERTROUWELIJKHEIDAANDUIDINGEN
 from facade.app import create_app
-from facade.clock import fixed
+from facade.clock import AMSTERDAM, fixed
 from facade.protocollering.setup import build_trail
 from facade.sources import KINDS
 from policies.access import AccessRule
 from policies.filters import contact_allowed, zaak_allowed
 from policies.loader import PolicySet
-from facade.clock import AMSTERDAM
 from policies.model import (
     ContactFilters,
     Doel,

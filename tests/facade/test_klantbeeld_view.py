@@ -58,6 +58,7 @@ async def test_the_main_person_gets_klant_zaken_contacts_bronnen_and_verwerking(
         "zaaksysteem2-catalogi": "niet-gevraagd",
         "openklant2-klantinteracties": "ok",
         "kvk-handelsregister": "niet-gevraagd",  # a person: the KvK is never asked
+        "objecten-toestemmingen": "niet-gevraagd",  # a doel without [toestemming]
     }
     assert all(isinstance(b["duurMs"], int) and b["afgekapt"] is False for b in view["bronnen"])
     assert view["verwerking"]["doel"] == "kcc-algemene-vraag"

@@ -38,6 +38,7 @@ def test_the_demo_configuration_loads() -> None:
         "catalogi",
         "klantinteracties",
         "handelsregister",
+        "toestemming",
     ]
     started = settings.with_demo_registers("http://127.0.0.1:9999")
     assert started.registers[0].url == "http://127.0.0.1:9999/haalcentraal/api/brp"

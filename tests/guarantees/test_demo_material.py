@@ -26,6 +26,7 @@ from facade.demokeys import (
 )
 from facade.settings import SettingsError, load_settings
 from klantbeeld_demo.registers import DEMO_BRP_API_KEY, DEMO_KLANTINTERACTIES_TOKEN, DEMO_ZGW_SECRET
+from klantbeeld_demo.registers.objecten import DEMO_OBJECTEN_TOKEN
 from tests.harness import CONFIG
 
 ROOT = CONFIG.parent
@@ -194,6 +195,7 @@ def test_every_secret_the_demo_ships_is_on_the_denylist() -> None:
         DEMO_ZGW_SECRET,
         DEMO_BRP_API_KEY,
         DEMO_KLANTINTERACTIES_TOKEN,
+        DEMO_OBJECTEN_TOKEN,
     }
 
     assert len(shipped) >= 4

@@ -143,3 +143,33 @@ def test_a_self_service_doel_has_no_uitbreidingen(tmp_path: Path) -> None:
 def test_the_consent_register_is_no_bron_a_doel_can_name(tmp_path: Path) -> None:
     message = refusal(tmp_path, BASE.replace('["brp"]', '["brp", "toestemming"]'))
     assert "unknown ['toestemming']" in message
+
+
+def test_the_review_says_per_doel_what_a_consent_adds() -> None:
+    from policies.describe import doel_details, review_document
+    from tests.policies.test_loader import CONFIG
+
+    policies = load_policies(CONFIG / "doelen", CONFIG / "toegang.toml", KINDS)
+    [added] = doel_details(policies.doelen["burgerzaken-balie"], policies)["toestemmingen"]
+    assert added["uitbreiding"] == "wmo-zaken"
+    assert added["extraBronnen"] == ["zaken"]
+    assert "zaken.identificatie" in added["extraVelden"]
+    assert not [p for p in added["extraVelden"] if p.startswith("klant.")]
+    assert added["filters"]["zaken"]["zaaktypen"] == ["ZT-WMO-HULPMIDDEL", "ZT-WMO-MELDING"]
+    document = review_document(policies)
+    assert "uitbreiding `wmo-zaken`" in document
+    assert document.count("**Met toestemming van de betrokkene:** geen uitbreiding.") == (
+        len(policies.doelen) - 1
+    )
+
+
+def test_the_published_consent_schema_names_the_fields_the_connector_reads() -> None:
+    import json
+
+    from tests.policies.test_loader import CONFIG
+
+    schema = json.loads((CONFIG.parent / "docs" / "toestemming.schema.json").read_text())
+    assert set(schema["required"]) == {
+        "bsn", "doel", "uitbreiding", "geldigVanaf", "geldigTot", "kanaal",
+    }  # fmt: skip
+    assert schema["properties"]["geldigTot"]["format"] == "date-time"

@@ -74,9 +74,12 @@ def test_each_doel_answers_for_the_main_person_side_by_side(chromium: object, se
     onderneming = doelen.index("mijn-onderneming")
     assert status[onderneming] == "niet voor personen"
     assert name[1 + onderneming] == "–"
-    # The burgerzaken balie gets the BRP only: no zaken column filled there.
+    # The burgerzaken balie gets the BRP only, and with Saskia's consent (demo) her Wmo zaken.
     balie = doelen.index("burgerzaken-balie")
-    assert answers["rows"]["zaken.identificatie"][1 + balie] == "–"
+    assert set(answers["rows"]["zaken.identificatie"][1 + balie].split()) == {
+        "WMO-2025-000187",
+        "ZAAK-2025-0000214",
+    }
     assert answers["rows"]["zaken.identificatie"][1 + kcc] != "–"
     assert console_errors(chromium) == []
     screenshot(chromium, "doelen-vergelijking")
