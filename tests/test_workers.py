@@ -165,6 +165,7 @@ def test_productie_refuses_workers_whose_metrics_prometheus_would_scrape_one_at_
         "KLANTBEELD_OPENZAAK_SECRET",
         "KLANTBEELD_OPENKLANT_SECRET",
         "KLANTBEELD_KVK_API_KEY",
+        "KLANTBEELD_OBJECTEN_TOKEN",
         "KLANTBEELD_PSEUDONYM_KEY",
     ):
         monkeypatch.setenv(name, "x" * 40)

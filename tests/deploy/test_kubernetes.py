@@ -260,6 +260,7 @@ def test_every_environment_variable_the_configuration_names_is_set_from_the_secr
         "KLANTBEELD_OPENZAAK_SECRET",
         "KLANTBEELD_OPENKLANT_SECRET",
         "KLANTBEELD_KVK_API_KEY",
+        "KLANTBEELD_OBJECTEN_TOKEN",
         "KLANTBEELD_OPENKLANT2_TOKEN",
         "KLANTBEELD_PSEUDONYM_KEY",
     } <= named

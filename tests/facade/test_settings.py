@@ -50,6 +50,7 @@ def test_the_example_production_configuration_loads_with_its_secrets_from_the_en
         "KLANTBEELD_OPENZAAK_SECRET": "s",
         "KLANTBEELD_OPENKLANT_SECRET": "s",
         "KLANTBEELD_KVK_API_KEY": "s",
+        "KLANTBEELD_OBJECTEN_TOKEN": "s",
         "KLANTBEELD_PSEUDONYM_KEY": "p" * 32,
     }
     settings = load_settings(CONFIG / "productie.example.toml", env=env)
@@ -123,6 +124,7 @@ PRODUCTIE_ENV = {
     "KLANTBEELD_OPENZAAK_SECRET": "s",
     "KLANTBEELD_OPENKLANT_SECRET": "s",
     "KLANTBEELD_KVK_API_KEY": "s",
+    "KLANTBEELD_OBJECTEN_TOKEN": "s",
     "KLANTBEELD_PSEUDONYM_KEY": "p" * 32,
 }
 
@@ -307,6 +309,7 @@ def test_no_secret_shows_in_the_settings_repr() -> None:
         "KLANTBEELD_OPENZAAK_SECRET": "z" * 40,
         "KLANTBEELD_OPENKLANT_SECRET": "k" * 40,
         "KLANTBEELD_KVK_API_KEY": "k" * 40,
+        "KLANTBEELD_OBJECTEN_TOKEN": "k" * 40,
         "KLANTBEELD_PSEUDONYM_KEY": "p" * 40,
     }
     productie = load_settings(CONFIG / "productie.example.toml", env=env)

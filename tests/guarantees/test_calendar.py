@@ -138,6 +138,7 @@ def test_a_productie_configuration_refuses_a_pinned_today(
         "KLANTBEELD_OPENZAAK_SECRET",
         "KLANTBEELD_OPENKLANT_SECRET",
         "KLANTBEELD_KVK_API_KEY",
+        "KLANTBEELD_OBJECTEN_TOKEN",
         "KLANTBEELD_PSEUDONYM_KEY",
     ):
         monkeypatch.setenv(name, "x" * 40)
