@@ -256,7 +256,12 @@ class KlantbeeldStream(Response):
                 await self._fail(send, internal_error(), "interne-fout", 500)
                 return
             for section in [s for s in pending if progress.finished(progress.depends_on(s))]:
-                value = progress.service.section(progress.plan, progress.outcomes, section)
+                try:
+                    value = progress.service.section(progress.plan, progress.outcomes, section)
+                except Exception as exc:  # a bug: the record still says what was sent
+                    log.error("stream section failed", extra={"error": type(exc).__name__})
+                    await self._fail(send, internal_error(), "interne-fout", 500)
+                    return
                 self.delivered |= delivered_paths({section: value})
                 data = {"section": value, "bronnen": progress.section_bronnen(section)}
                 await self._send(send, section, data)

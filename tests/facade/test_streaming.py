@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from facade.klantbeeld import KlantbeeldService
 from facade.streaming import wants_stream
 from klantbeeld_demo.registers import BSN_HOOFDPERSOON
 from klantbeeld_demo.registers.urls import ZAKEN_BASE
@@ -307,6 +308,31 @@ async def test_a_completion_record_that_fails_ends_the_stream_with_fout() -> Non
     assert events[-1]["event"] == "fout"
     assert events[-1]["data"]["code"] == "protocollering-onbeschikbaar"
     assert "verwerking" not in [e["event"] for e in events]
+
+
+async def test_a_section_that_fails_to_build_ends_with_fout_and_a_completion_record(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    original = KlantbeeldService.section
+
+    def failing(self: KlantbeeldService, plan: Any, outcomes: Any, section: str) -> Any:
+        if section == "zaken":
+            raise RuntimeError("a bug in the merge")
+        return original(self, plan, outcomes, section)
+
+    monkeypatch.setattr(KlantbeeldService, "section", failing)
+    sink = MemorySink()
+    async with on(sink=sink) as facade:
+        done = await run(facade)
+        assert await eventually(lambda: len(audit_records(sink)) >= 2)
+    events = done.events()
+    assert events[-1]["event"] == "fout"
+    assert events[-1]["data"]["code"] == "interne-fout"
+    assert "a bug" not in done.body.decode()
+    _, completion = (r["attributes"] for r in audit_records(sink))
+    assert completion[CORRECTIE_VAN] and completion[UITKOMST] == "interne-fout"
+    # What was sent before the failure, and nothing of the section that failed.
+    assert not any(d.startswith("zaken") for d in completion.get(VELDEN, []))
 
 
 async def test_a_client_going_away_cancels_the_calls_and_is_recorded_499() -> None:
