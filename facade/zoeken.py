@@ -35,6 +35,7 @@ from facade.routes import (
 from facade.state import AppState
 from facade.validation import read_body
 from facade.zoekvraag import Zoekvraag, authorize_zoeken, parse_zoekvraag
+from policies.access import afnemer_of
 
 
 async def personen_zoeken(request: Request) -> Response:
@@ -75,6 +76,7 @@ async def _zoeken(
         naam=doel.naam,
         grondslag=doel.grondslag,
         beleidsversie=state.policies.versie,
+        afnemer=afnemer_of(state.policies.toegang, caller.scopes, caller.rollen, doel.id),
     )
     processing.stated(gebruiker=vraag.gebruiker, verwerking=vraag.verwerking)
     authorize_zoeken(caller, vraag, state.policies)

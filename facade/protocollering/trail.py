@@ -10,7 +10,7 @@ a pseudonym; the doel; the registers consulted; the field paths delivered) and
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from opentelemetry import trace
@@ -129,11 +129,26 @@ class Processing:
         if verwerking:
             self.audit[a.STATED_PROCESSING] = verwerking
 
-    def doel(self, *, doel_id: str, naam: str, grondslag: str, beleidsversie: str) -> None:
+    def doel(
+        self,
+        *,
+        doel_id: str,
+        naam: str,
+        grondslag: str,
+        beleidsversie: str,
+        afnemer: str = "",
+        categorieen: Sequence[str] = (),
+    ) -> None:
         self.audit.update(
             {a.DOEL: doel_id, a.DOEL_NAAM: naam, a.GRONDSLAG: grondslag,
              a.POLICY_VERSION: beleidsversie}
         )  # fmt: skip
+        # On the processing span: what a reader of the logboek (the inzage) shows.
+        self.span.set_attribute(a.DOEL, doel_id)
+        if afnemer:
+            self.span.set_attribute(a.AFNEMER, afnemer)
+        if categorieen:
+            self.span.set_attribute(a.CATEGORIEEN, list(categorieen))
 
     def consulted(self, bronnen: Iterable[Mapping[str, object]]) -> None:
         self.audit[a.SOURCES] = [f"{b['bron']}={b['status']}" for b in bronnen]
