@@ -40,6 +40,7 @@ from facade.settings.values import (
     DEMO_REGISTERS_PLACEHOLDER,
     CallerAuthSettings,
     DemoSettings,
+    InzageSettings,
     ProtocolleringSettings,
     PseudonymKeySettings,
     RegisterAuth,
@@ -552,10 +553,21 @@ def _oin(value: str) -> str:
     return value
 
 
-def _http_base(value: str) -> str:
-    if not value.startswith(("http://", "https://")):
+def _http_base(value: str, info: ValidationInfo) -> str:
+    load = _load(info)
+    if DEMO_REGISTERS_PLACEHOLDER in value:
+        # The demo's simulated Verwerkingenlogging (klantbeeld_demo/registers).
+        if not load.demo_registers:
+            raise refusal("uses {demo_registers} but demo.registers is off")
+    elif not value.startswith(("http://", "https://")):
         raise refusal("must be the http(s) base URL of the Verwerkingenlogging API")
+    if load.mode == "productie" and value.startswith("http://"):
+        raise refusal("productie requires https")
     return value
+
+
+def _inzage_base(value: str | None, info: ValidationInfo) -> str | None:
+    return None if value is None else _http_base(value, info)
 
 
 class VerwerkingenloggingTable(Table):
@@ -565,6 +577,8 @@ class VerwerkingenloggingTable(Table):
     secret_env: SecretVariable = None
     uitvoerder: Annotated[str, AfterValidator(_oin)]
     bewaartermijn: str | None = None
+    # The inzage (read) API, GET {inzage_url}/verwerkte-objecten; often another host.
+    inzage_url: Annotated[str | None, AfterValidator(_inzage_base)] = None
 
     def build(self, load: Load) -> VerwerkingenloggingSettings:
         return VerwerkingenloggingSettings(
@@ -573,6 +587,7 @@ class VerwerkingenloggingTable(Table):
             secret=_secret(self.secret, self.secret_env, load.env) or "",
             uitvoerder=self.uitvoerder,
             bewaartermijn=self.bewaartermijn,
+            inzage_url=self.inzage_url,
         )
 
 
@@ -661,6 +676,27 @@ class ZoekenTable(Table):
         return ZoekenSettings(key=_secret(self.key, self.key_env, load.env))
 
 
+# --- inzage ---------------------------------------------------------------------------
+
+
+_INZAGE = InzageSettings()
+
+
+class InzageTable(Table):
+    """`[inzage]`: which zelfbediening doelen GET /api/v1/mijn-verwerkingen runs under.
+
+    That they exist and are zelfbediening doelen is checked with the policies
+    (facade/inzage/startup.py), which this file does not know."""
+
+    doel: Required = _INZAGE.doel
+    doel_ondernemer: str | None = _INZAGE.doel_ondernemer
+    max_records: Annotated[int, between(1, 10000)] = _INZAGE.max_records
+    deadline_ms: Positive = _INZAGE.deadline_ms
+
+    def build(self) -> InzageSettings:
+        return InzageSettings(**self.model_dump())
+
+
 # --- several workers ------------------------------------------------------------------
 
 
@@ -697,6 +733,7 @@ class SettingsFile(Table):
     protocollering: ProtocolleringTable = _table()
     observability: ObservabilityTable = _table()
     zoeken: ZoekenTable = _table()
+    inzage: InzageTable = _table()
 
     # A validator of the later key, not rules(): a wrong register does not hide it.
     @field_validator("observability")
@@ -730,4 +767,5 @@ class SettingsFile(Table):
             protocollering=self.protocollering.build(load),
             observability=self.observability.build(),
             zoeken=self.zoeken.build(load),
+            inzage=self.inzage.build(),
         )

@@ -28,6 +28,8 @@ such as "zaken" targets all of its endpoints):
     kvk.basisprofiel / .hoofdvestiging / .vestigingen / .eigenaar
                                           GET  /kvk/api/v1/basisprofielen/{kvkNummer}[/…]
     kvk.vestigingsprofiel                 GET  /kvk/api/v1/vestigingsprofielen/{nummer}
+    verwerkingenlogging.verwerkingsacties POST /verwerkingenlogging/api/v1/verwerkingsacties
+    verwerkingenlogging.verwerkte_objecten GET /verwerkingenlogging/api/v1/verwerkte-objecten
     zaaksysteem2.list / .zaak / .statussen / .status / .rollen / .rol
                                           GET  /zaaksysteem2/zaken/api/v1/…
     catalogi2.zaaktypen / .zaaktype / .statustype / .roltype
@@ -38,7 +40,9 @@ Latency-only names (extra cost when a list request uses `expand`):
 the page), `klantinteracties.partijen.expand`, `klantinteracties.klantcontacten.expand`.
 
 `app.state.latency` (dict, seconds) and `app.state.faults` (Faults) may be changed
-while the app runs; `app.state.data` is the DemoData served.
+while the app runs; `app.state.data` is the DemoData served;
+`app.state.verwerkingsacties` the records the simulated Verwerkingenlogging holds
+(`app.state.verwerkingenlogging_page_size["size"]`: its inzage's page length).
 """
 
 from __future__ import annotations
@@ -73,6 +77,13 @@ from klantbeeld_demo.registers.kvk import (
 )
 from klantbeeld_demo.registers.model import DemoData
 from klantbeeld_demo.registers.personen import demo_data
+from klantbeeld_demo.registers.verwerkingenlogging import (
+    DEFAULT_PAGE_SIZE as VERWERKINGENLOGGING_PAGE_SIZE,
+)
+from klantbeeld_demo.registers.verwerkingenlogging import (
+    VERWERKINGENLOGGING_BASE,
+    create_verwerkingenlogging_app,
+)
 from klantbeeld_demo.registers.zaaksystemen import ZAAKSYSTEEM1, ZAAKSYSTEEM2
 from klantbeeld_demo.registers.zaken import create_zaken_app, expand_per_zaak_name
 from klantbeeld_demo.registers.zgw import OPEN_KLANT_1, OPEN_ZAAK, jwt_guard
@@ -102,6 +113,7 @@ ENDPOINT_NAMES: tuple[str, ...] = (
     "catalogi2.zaaktypen", "catalogi2.zaaktype", "catalogi2.statustype", "catalogi2.roltype",
     "kvk.basisprofiel", "kvk.hoofdvestiging", "kvk.vestigingen", "kvk.eigenaar",
     "kvk.vestigingsprofiel",
+    "verwerkingenlogging.verwerkingsacties", "verwerkingenlogging.verwerkte_objecten",
 )  # fmt: skip
 
 
@@ -144,7 +156,10 @@ def create_registers_app(
         "kvk": Register(
             "kvk", behaviour, error_media_type=HAL_JSON, guard=api_key_guard(kvk_api_key)
         ),
+        "verwerkingenlogging": Register("verwerkingenlogging", behaviour, guard=open_zaak),
     }
+    verwerkingsacties: list[dict[str, object]] = []
+    page_size = {"size": VERWERKINGENLOGGING_PAGE_SIZE}
     mounts = [
         Mount(
             urls.BRP_BASE,
@@ -170,6 +185,12 @@ def create_registers_app(
             app=create_catalogi_app(registers["catalogi2"], ZAAKSYSTEEM2),
         ),
         Mount(KVK_BASE, app=create_kvk_app(registers["kvk"])),
+        Mount(
+            VERWERKINGENLOGGING_BASE,
+            app=create_verwerkingenlogging_app(
+                registers["verwerkingenlogging"], verwerkingsacties, page_size
+            ),
+        ),
     ]
     endpoint_names = [name for r in registers.values() for name in r.endpoint_names]
     endpoint_names.extend(expand_per_zaak_name(z) for z in (ZAAKSYSTEEM1, ZAAKSYSTEEM2))
@@ -181,5 +202,7 @@ def create_registers_app(
     app.state.data = data
     app.state.latency = behaviour.latency
     app.state.faults = behaviour.faults
+    app.state.verwerkingsacties = verwerkingsacties
+    app.state.verwerkingenlogging_page_size = page_size
     app.state.endpoint_names = tuple(endpoint_names)
     return app
