@@ -176,7 +176,7 @@ def check_startup(
     inzage = inzage_problems(settings, policies)
     if inzage:
         raise SettingsError(inzage)
-    return policies, [*coverage.warnings, *inzage_warnings(settings)]
+    return policies, [*coverage.warnings, *inzage_warnings(settings, policies)]
 
 
 async def _problem_handler(request: Request, exc: Exception) -> Response:

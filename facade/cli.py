@@ -180,7 +180,7 @@ def check_config(config: str) -> int:
         warnings = list(coverage.warnings)
     if settings is not None and policies is not None:
         problems.extend(inzage_problems(settings, policies))
-        warnings.extend(inzage_warnings(settings))
+        warnings.extend(inzage_warnings(settings, policies))
     for warning in warnings:
         print(f"warning: {warning}", file=sys.stderr)
     if problems:

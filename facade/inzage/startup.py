@@ -27,27 +27,34 @@ def build_inzage_reader(settings: Settings) -> VerwerkingenloggingReader | None:
     )
 
 
+def _doelen(settings: Settings) -> list[tuple[str, str]]:
+    inzage = settings.inzage
+    named = (("doel", inzage.doel), ("doel_ondernemer", inzage.doel_ondernemer))
+    return [(key, doel_id) for key, doel_id in named if doel_id]
+
+
 def inzage_problems(settings: Settings, policies: PolicySet) -> list[str]:
-    where = f"{settings.source_file}: inzage"
-    problems = []
-    for key, doel_id in (
-        ("doel", settings.inzage.doel),
-        ("doel_ondernemer", settings.inzage.doel_ondernemer),
-    ):
-        if doel_id is None:
-            continue
-        doel = policies.get(doel_id)
-        if doel is None:
-            problems.append(f"{where}.{key}: unknown doel '{doel_id}'")
-        elif not doel.zelfbediening:
-            problems.append(
-                f"{where}.{key}: doel '{doel_id}' is not a zelfbediening doel "
-                "(zelfbediening = true): the inzage is for the resident's own token only"
-            )
-    return problems
+    """A doel that is no zelfbediening doel: staff tokens could read a resident's inzage."""
+    return [
+        f"{settings.source_file}: inzage.{key}: doel '{doel_id}' is not a zelfbediening doel "
+        "(zelfbediening = true): the inzage is for the resident's own token only"
+        for key, doel_id in _doelen(settings)
+        if (doel := policies.get(doel_id)) is not None and not doel.zelfbediening
+    ]
 
 
-def inzage_warnings(settings: Settings) -> list[str]:
+def inzage_warnings(settings: Settings, policies: PolicySet | None = None) -> list[str]:
+    """An unknown inzage doel (no such token gets an inzage) and a logboek not to be read."""
+    found = [
+        f"inzage.{key}: unknown doel '{doel_id}': GET /api/v1/mijn-verwerkingen refuses "
+        "these tokens (403)"
+        for key, doel_id in _doelen(settings)
+        if policies is not None and policies.get(doel_id) is None
+    ]
+    return found + _logboek_warnings(settings)
+
+
+def _logboek_warnings(settings: Settings) -> list[str]:
     config = settings.protocollering
     if config.sink != "verwerkingenlogging":
         return [
