@@ -65,8 +65,7 @@ async def mijn_verwerkingen(request: Request) -> Response:
 async def _inzage(
     request: Request, state: AppState, caller: Caller, processing: Processing
 ) -> Response:
-    doel = _zelfbediening_doel(state, caller)
-    ondernemer = caller.bsn is None
+    doel, ondernemer = _zelfbediening_doel(state, caller)
     processing.activity(doel.verwerkingsactiviteit)
     processing.doel(
         doel_id=doel.id,
@@ -78,7 +77,10 @@ async def _inzage(
     )
     _only_the_own_subject(request, caller)
     vraag = parse_inzage(request.query_params, state.today())
-    processing.subject(caller.bsn or "", kvk_nummer=caller.kvk_nummer if ondernemer else None)
+    if ondernemer:
+        processing.subject("", kvk_nummer=caller.kvk_nummer)
+    else:
+        processing.subject(caller.bsn or "")
     reader = state.inzage
     if reader is None:
         raise _no_queryable_logboek(state)
@@ -87,7 +89,7 @@ async def _inzage(
         try:
             found = await asyncio.wait_for(
                 reader.read(
-                    _subjects(state, caller),
+                    _subjects(state, caller, ondernemer=ondernemer),
                     # A day either side: the register counts UTC days, the resident
                     # Amsterdam ones; the records are cut to the period below.
                     vraag.vanaf - _DAY,
@@ -113,20 +115,23 @@ async def _inzage(
     )
 
 
-def _zelfbediening_doel(state: AppState, caller: Caller) -> Doel:
-    """The configured zelfbediening doel this token may use, or a 403."""
+def _zelfbediening_doel(state: AppState, caller: Caller) -> tuple[Doel, bool]:
+    """The configured zelfbediening doel this token may use, and whether it is the
+    ondernemer's (the kvkNummer claim) rather than the resident's (the bsn claim); or a 403."""
     inzage = state.settings.inzage
-    doel_id = inzage.doel if caller.bsn is not None else inzage.doel_ondernemer
-    if caller.bsn is None and caller.kvk_nummer is None:
-        doel_id = None
-    doel = state.policies.get(doel_id) if doel_id else None
     allowed = allowed_doelen(state.policies.toegang, caller.scopes, caller.rollen)
-    if doel is None or doel.id not in allowed:
-        raise forbidden(
-            "De inzage in verwerkingen is alleen voor de inwoner of ondernemer zelf: "
-            "gebruik een token van zelfbediening (DigiD of eHerkenning)."
-        )
-    return doel
+    candidates = (
+        (caller.bsn, inzage.doel, False),
+        (caller.kvk_nummer, inzage.doel_ondernemer, True),
+    )
+    for claim, doel_id, ondernemer in candidates:
+        doel = state.policies.get(doel_id) if claim and doel_id else None
+        if doel is not None and doel.id in allowed:
+            return doel, ondernemer
+    raise forbidden(
+        "De inzage in verwerkingen is alleen voor de inwoner of ondernemer zelf: "
+        "gebruik een token van zelfbediening (DigiD of eHerkenning)."
+    )
 
 
 def _only_the_own_subject(request: Request, caller: Caller) -> None:
@@ -141,16 +146,18 @@ def _only_the_own_subject(request: Request, caller: Caller) -> None:
             )
 
 
-def _subjects(state: AppState, caller: Caller) -> list[Subject]:
-    """The person as the logboek names them: the pseudonym under every key, current first."""
+def _subjects(state: AppState, caller: Caller, *, ondernemer: bool) -> list[Subject]:
+    """The subject as the logboek names it: the pseudonym under every key, current first
+    (as the Verwerkingenlogging sink writes it: facade/protocollering/verwerkingenlogging.py)."""
     pseudonymizer = state.trail.pseudonymizer
-    if caller.bsn is not None:
-        found = pseudonymizer.all_pseudonyms(caller.bsn)
-        base, objecttype = SOORT_OBJECT_ID, "persoon"
-    else:
+    if ondernemer:
         assert caller.kvk_nummer is not None
         found = pseudonymizer.all_pseudonyms_kvk(caller.kvk_nummer)
         base, objecttype = KVK_SOORT_OBJECT_ID, "onderneming"
+    else:
+        assert caller.bsn is not None
+        found = pseudonymizer.all_pseudonyms(caller.bsn)
+        base, objecttype = SOORT_OBJECT_ID, "persoon"
     return [
         Subject(objecttype, f"{base}:{key_id}", pseudonym[:PSEUDONYM_CHARS])
         for key_id, pseudonym in found.items()

@@ -498,3 +498,39 @@ async def test_no_bsn_in_any_log_line_or_upstream_url(
         assert BSN not in str(call.request.url)
     for text in (caplog.text, ok.text, refused.text):
         assert BSN not in text and OTHER_BSN not in text
+
+
+# --- an ondernemer ------------------------------------------------------------------------
+
+
+async def test_an_ondernemers_inzage_asks_for_the_business_under_its_kvk_pseudonym(
+    facade: Facade, logboek: Any
+) -> None:
+    route = logboek.get(INZAGE).mock(return_value=page([]))
+    token = caller_token("klantbeeld.zelfbediening-ondernemer", kvkNummer="12345678")
+
+    response = await inzage(facade, token)
+
+    assert response.status_code == 200, response.text
+    asked = [dict(call.request.url.params) for call in route.calls]
+    assert [q["soortObjectId"] for q in asked] == [
+        "KvK-nummer-pseudoniem:demo-2026",
+        "KvK-nummer-pseudoniem:demo-2025",
+    ]
+    assert {q["objecttype"] for q in asked} == {"onderneming"}
+    assert "12345678" not in str(asked)
+    assert zgw_claims(route.calls.last.request)["user_id"] == "BedrijfZelf"
+    [processing] = inzage_records(facade)
+    assert processing["attributes"]["klantbeeld.doel"] == "mijn-onderneming"
+
+
+async def test_an_ondernemer_asking_for_another_kvk_nummer_is_403(
+    facade: Facade, logboek: Any
+) -> None:
+    route = logboek.get(INZAGE).mock(return_value=page([]))
+    token = caller_token("klantbeeld.zelfbediening-ondernemer", kvkNummer="12345678")
+
+    response = await inzage(facade, token, kvkNummer="87654321")
+
+    assert response.status_code == 403
+    assert route.call_count == 0
