@@ -36,6 +36,7 @@ from facade.state import AppState
 from facade.validation import read_body
 from facade.zoekvraag import Zoekvraag, authorize_zoeken, parse_zoekvraag
 from policies.access import afnemer_of
+from policies.categorieen import PERSOONSGEGEVENS
 
 
 async def personen_zoeken(request: Request) -> Response:
@@ -77,6 +78,8 @@ async def _zoeken(
         grondslag=doel.grondslag,
         beleidsversie=state.policies.versie,
         afnemer=afnemer_of(state.policies.toegang, caller.scopes, caller.rollen, doel.id),
+        # A candidate shows who the person is (name, birth date, address line), never more.
+        categorieen=(PERSOONSGEGEVENS,),
     )
     processing.stated(gebruiker=vraag.gebruiker, verwerking=vraag.verwerking)
     authorize_zoeken(caller, vraag, state.policies)

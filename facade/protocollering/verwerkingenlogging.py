@@ -95,8 +95,9 @@ class VerwerkingenloggingSink:
         subject = _text(audit.attributes, attr.CALLER_SUBJECT)
         body = self._verwerkingsactie(processing, audit, subject)
         # A search: each person it received is a verwerkt object of the one actie.
+        soorten = _categorieen(processing.attributes)
         for person in (span for span in spans if span.name == PERSON_SPAN):
-            body["verwerkteObjecten"].extend(_verwerkte_objecten(person.attributes))
+            body["verwerkteObjecten"].extend(_verwerkte_objecten(person.attributes, soorten))
         # The subject also travels in the JWT (`user_id`), uncut.
         _refuse_bsn({"user_id": subject, **body})
         headers = self._auth.headers(CallContext(gebruiker=subject))
