@@ -10,7 +10,7 @@ name no URL (it holds the pseudonym) and no personal data.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
@@ -19,15 +19,30 @@ import httpx
 
 from connectors.auth import ZgwJwtAuth
 from connectors.context import CallContext
+from facade.protocollering.verwerkingenlogging import (
+    KVK_SOORT_OBJECT_ID,
+    PSEUDONYM_CHARS,
+    SOORT_OBJECT_ID,
+)
 
 
 @dataclass(frozen=True)
 class Subject:
-    """One way the person is named in the logboek: per pseudonym key, its soortObjectId."""
+    """The data subject under one pseudonym key: the full HMAC hex, as the span carries it."""
 
-    objecttype: str
-    soort_object_id: str
-    object_id: str
+    key_id: str
+    pseudonym: str = field(repr=False)
+    ondernemer: bool = False  # a business (KvK pseudonym), not a person
+
+
+def verwerkt_object(subject: Subject) -> dict[str, str]:
+    """The subject as the Verwerkingenlogging sink names it (its `verwerkteObjecten`)."""
+    base = KVK_SOORT_OBJECT_ID if subject.ondernemer else SOORT_OBJECT_ID
+    return {
+        "objecttype": "onderneming" if subject.ondernemer else "persoon",
+        "soortObjectId": f"{base}:{subject.key_id}",
+        "objectId": subject.pseudonym[:PSEUDONYM_CHARS],
+    }
 
 
 @dataclass(frozen=True)
@@ -63,9 +78,7 @@ class VerwerkingenloggingReader:
         afgekapt = False
         for subject in subjects:
             params = {
-                "objecttype": subject.objecttype,
-                "soortObjectId": subject.soort_object_id,
-                "objectId": subject.object_id,
+                **verwerkt_object(subject),
                 "beginDatum": begin.isoformat(),
                 "eindDatum": eind.isoformat(),
             }

@@ -21,11 +21,6 @@ from facade.inzage.request import parse_inzage
 from facade.inzage.verwerkingen import verwerkingen
 from facade.problems import Problem, forbidden, unavailable
 from facade.protocollering.trail import Processing
-from facade.protocollering.verwerkingenlogging import (
-    KVK_SOORT_OBJECT_ID,
-    PSEUDONYM_CHARS,
-    SOORT_OBJECT_ID,
-)
 from facade.routes import (
     SELF_SERVICE_BUSINESS,
     SELF_SERVICE_USER,
@@ -147,21 +142,16 @@ def _only_the_own_subject(request: Request, caller: Caller) -> None:
 
 
 def _subjects(state: AppState, caller: Caller, *, ondernemer: bool) -> list[Subject]:
-    """The subject as the logboek names it: the pseudonym under every key, current first
-    (as the Verwerkingenlogging sink writes it: facade/protocollering/verwerkingenlogging.py)."""
+    """The subject's pseudonym under every key, current first: records made before a key
+    rotation are found too."""
     pseudonymizer = state.trail.pseudonymizer
     if ondernemer:
         assert caller.kvk_nummer is not None
         found = pseudonymizer.all_pseudonyms_kvk(caller.kvk_nummer)
-        base, objecttype = KVK_SOORT_OBJECT_ID, "onderneming"
     else:
         assert caller.bsn is not None
         found = pseudonymizer.all_pseudonyms(caller.bsn)
-        base, objecttype = SOORT_OBJECT_ID, "persoon"
-    return [
-        Subject(objecttype, f"{base}:{key_id}", pseudonym[:PSEUDONYM_CHARS])
-        for key_id, pseudonym in found.items()
-    ]
+    return [Subject(key_id, pseudonym, ondernemer) for key_id, pseudonym in found.items()]
 
 
 def _no_queryable_logboek(state: AppState) -> Problem:
