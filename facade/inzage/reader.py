@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 import httpx
@@ -59,6 +59,16 @@ class LogboekUnavailable(Exception):
     def __init__(self, reason: str, *, timeout: bool = False) -> None:
         super().__init__(reason)
         self.timeout = timeout
+
+
+class InzageReader(Protocol):
+    """A logboek the inzage can read back: the records of these subjects in a period."""
+
+    async def read(
+        self, subjects: Sequence[Subject], begin: date, eind: date, *, cap: int, who: CallContext
+    ) -> Found: ...
+
+    async def aclose(self) -> None: ...
 
 
 class VerwerkingenloggingReader:

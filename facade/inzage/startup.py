@@ -11,12 +11,22 @@ from __future__ import annotations
 import httpx
 
 from connectors.auth import ZgwJwtAuth
-from facade.inzage.reader import VerwerkingenloggingReader
+from facade.inzage.ldv import LdvReader
+from facade.inzage.reader import InzageReader, VerwerkingenloggingReader
 from facade.settings import Settings
 from policies.loader import PolicySet
 
 
-def build_inzage_reader(settings: Settings) -> VerwerkingenloggingReader | None:
+def build_inzage_reader(settings: Settings) -> InzageReader | None:
+    """The LDV lezen API when configured (unverified), else the Verwerkingenlogging's
+    inzage API when the records go there; None: the inzage answers 503."""
+    inzage = settings.inzage
+    if inzage.logboek_lezen_url:
+        return LdvReader(
+            inzage.logboek_lezen_url,
+            httpx.AsyncClient(timeout=inzage.deadline_ms / 1000),
+            inzage.logboek_lezen_token,
+        )
     vwl = settings.protocollering.verwerkingenlogging
     if settings.protocollering.sink != "verwerkingenlogging" or vwl is None or not vwl.inzage_url:
         return None
@@ -55,6 +65,11 @@ def inzage_warnings(settings: Settings, policies: PolicySet | None = None) -> li
 
 
 def _logboek_warnings(settings: Settings) -> list[str]:
+    if settings.inzage.logboek_lezen_url:
+        return [
+            "inzage.logboek_lezen_url: the LDV lezen reader is built against the saved spec "
+            "only and has not been tried against a running logboek (unverified)"
+        ]
     config = settings.protocollering
     if config.sink != "verwerkingenlogging":
         return [

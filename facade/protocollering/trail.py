@@ -78,6 +78,7 @@ class Processing:
     _audit_span_id: str = ""
     _activity: str = ""
     _persons: list[tuple[str, bool]] = field(default_factory=list)
+    _shown: dict[str, str | list[str]] = field(default_factory=dict)
 
     @property
     def trace_id(self) -> str:
@@ -143,12 +144,14 @@ class Processing:
             {a.DOEL: doel_id, a.DOEL_NAAM: naam, a.GRONDSLAG: grondslag,
              a.POLICY_VERSION: beleidsversie}
         )  # fmt: skip
-        # On the processing span: what a reader of the logboek (the inzage) shows.
-        self.span.set_attribute(a.DOEL, doel_id)
+        # On the processing span (and a search's person spans, which a logboek finds by
+        # their own data subject): what a reader of the logboek (the inzage) shows.
+        self._shown = {a.DOEL: doel_id}
         if afnemer:
-            self.span.set_attribute(a.AFNEMER, afnemer)
+            self._shown[a.AFNEMER] = afnemer
         if categorieen:
-            self.span.set_attribute(a.CATEGORIEEN, list(categorieen))
+            self._shown[a.CATEGORIEEN] = list(categorieen)
+        self.span.set_attributes(self._shown)
 
     def consulted(self, bronnen: Iterable[Mapping[str, object]]) -> None:
         self.audit[a.SOURCES] = [f"{b['bron']}={b['status']}" for b in bronnen]
@@ -184,6 +187,7 @@ class Processing:
                     a.DATA_SUBJECT_KEY_ID: pseudonymizer.key_id,
                     # Delivered only if the answer went out: a refused one delivered nobody.
                     a.DELIVERED: delivered and not self._error,
+                    **self._shown,
                 }
             )
             person.end()

@@ -682,6 +682,16 @@ class ZoekenTable(Table):
 _INZAGE = InzageSettings()
 
 
+def _ldv_base(value: str | None, info: ValidationInfo) -> str | None:
+    if value is None:
+        return None
+    if not value.startswith(("http://", "https://")):
+        raise refusal("must be the http(s) base URL of the LDV lezen API")
+    if _load(info).mode == "productie" and value.startswith("http://"):
+        raise refusal("productie requires https")
+    return value
+
+
 class InzageTable(Table):
     """`[inzage]`: which zelfbediening doelen GET /api/v1/mijn-verwerkingen runs under.
 
@@ -692,9 +702,23 @@ class InzageTable(Table):
     doel_ondernemer: str | None = _INZAGE.doel_ondernemer
     max_records: Annotated[int, between(1, 10000)] = _INZAGE.max_records
     deadline_ms: Positive = _INZAGE.deadline_ms
+    # UNVERIFIED: an LDV "lezen" API (POST /processing-activities) instead of the
+    # Verwerkingenlogging; its token, if it wants one, as a Bearer token.
+    logboek_lezen_url: Annotated[str | None, AfterValidator(_ldv_base)] = None
+    logboek_lezen_token: InlineSecret = None
+    logboek_lezen_token_env: SecretVariable = None
 
-    def build(self) -> InzageSettings:
-        return InzageSettings(**self.model_dump())
+    def build(self, load: Load) -> InzageSettings:
+        return InzageSettings(
+            doel=self.doel,
+            doel_ondernemer=self.doel_ondernemer,
+            max_records=self.max_records,
+            deadline_ms=self.deadline_ms,
+            logboek_lezen_url=self.logboek_lezen_url,
+            logboek_lezen_token=_secret(
+                self.logboek_lezen_token, self.logboek_lezen_token_env, load.env
+            ),
+        )
 
 
 # --- several workers ------------------------------------------------------------------
@@ -767,5 +791,5 @@ class SettingsFile(Table):
             protocollering=self.protocollering.build(load),
             observability=self.observability.build(),
             zoeken=self.zoeken.build(load),
-            inzage=self.inzage.build(),
+            inzage=self.inzage.build(load),
         )

@@ -151,6 +151,9 @@ class InzageSettings:
     doel_ondernemer: str | None = "mijn-onderneming"
     max_records: int = 1000
     deadline_ms: int = 2000
+    # A Logboek Dataverwerkingen "lezen" API instead (UNVERIFIED: facade/inzage/ldv.py).
+    logboek_lezen_url: str | None = None
+    logboek_lezen_token: str | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)
