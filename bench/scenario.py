@@ -60,6 +60,7 @@ contactmomenten = [
 
 TOEGANG_TOML = f'''[[toegang]]
 scope = "{SCOPE}"
+afnemer = "Bench"
 doelen = ["{DOEL_ID}"]
 '''
 

@@ -22,6 +22,8 @@ from facade.callers import CallerAuthenticator
 from facade.clock import Clock, today_in_amsterdam
 from facade.coverage import register_coverage
 from facade.handles import HandleCodec, handle_key
+from facade.inzage import route as inzage_route
+from facade.inzage.startup import build_inzage_reader, inzage_problems, inzage_warnings
 from facade.klantbeeld import KlantbeeldService
 from facade.metrics import Metrics, setup_metrics
 from facade.middleware import ApiHeaders, Arrival, ErrorShield
@@ -93,6 +95,8 @@ def create_app(
         handles=HandleCodec(handle_key(settings.zoeken.key), now=wall_clock)
         if settings.zoeken.key
         else None,
+        inzage=build_inzage_reader(settings),
+        today=today,
     )
 
     @contextlib.asynccontextmanager
@@ -104,11 +108,14 @@ def create_app(
             if meter_provider is not None:
                 meter_provider.shutdown()
             await trail.sink.aclose()
+            if state.inzage is not None:
+                await state.inzage.aclose()
 
     app = Starlette(
         routes=[
             Route("/api/v1/klantbeeld", routes.klantbeeld, methods=["POST"]),
             Route("/api/v1/personen/zoeken", zoeken.personen_zoeken, methods=["POST"]),
+            Route("/api/v1/mijn-verwerkingen", inzage_route.mijn_verwerkingen, methods=["GET"]),
             Route("/api/v1/doelen", routes.doelen, methods=["GET"]),
             Route("/api/v1/doelen/{doel_id}", routes.doel, methods=["GET"]),
             Route("/api/v1/openapi.json", openapi, methods=["GET"]),
@@ -166,7 +173,10 @@ def check_startup(
     if coverage.errors:
         raise SettingsError(coverage.errors)
     openapi_document()  # now: a stale facade/openapi_static.yaml refuses start-up
-    return policies, list(coverage.warnings)
+    inzage = inzage_problems(settings, policies)
+    if inzage:
+        raise SettingsError(inzage)
+    return policies, [*coverage.warnings, *inzage_warnings(settings, policies)]
 
 
 async def _problem_handler(request: Request, exc: Exception) -> Response:

@@ -42,6 +42,7 @@ from facade.asgi import (
 from facade.clock import Clock, today_in_amsterdam
 from facade.coverage import register_coverage
 from facade.demokeys import demo_claims, signing_key
+from facade.inzage.startup import inzage_problems, inzage_warnings
 from facade.settings import Settings, SettingsError, load_settings
 from facade.settings.schema import MAX_WORKERS, worker_problems
 from facade.sources import KINDS
@@ -176,7 +177,10 @@ def check_config(config: str) -> int:
     if registers and policies is not None:
         coverage = register_coverage(registers, policies)
         problems.extend(coverage.errors)
-        warnings = coverage.warnings
+        warnings = list(coverage.warnings)
+    if settings is not None and policies is not None:
+        problems.extend(inzage_problems(settings, policies))
+        warnings.extend(inzage_warnings(settings, policies))
     for warning in warnings:
         print(f"warning: {warning}", file=sys.stderr)
     if problems:

@@ -30,7 +30,8 @@ from facade.protocollering.trail import Processing
 from facade.state import AppState
 from facade.streaming import KlantbeeldStream, prepare, verwerking, wants_stream
 from facade.validation import KlantbeeldRequest, authorize, parse_request, read_body
-from policies.access import allowed_doelen
+from policies.access import afnemer_of, allowed_doelen
+from policies.categorieen import categorieen
 from policies.describe import doel_details, doel_summary
 from policies.projection import delivered_paths
 
@@ -154,6 +155,8 @@ async def _klantbeeld(
         naam=doel.naam,
         grondslag=doel.grondslag,
         beleidsversie=state.policies.versie,
+        afnemer=afnemer_of(state.policies.toegang, caller.scopes, caller.rollen, doel.id),
+        categorieen=categorieen(doel, ondernemer=verzoek.kvk_nummer is not None),
     )
     processing.stated(gebruiker=verzoek.gebruiker, verwerking=verzoek.verwerking)
     authorize(caller, verzoek, state.policies)

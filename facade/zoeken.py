@@ -35,6 +35,8 @@ from facade.routes import (
 from facade.state import AppState
 from facade.validation import read_body
 from facade.zoekvraag import Zoekvraag, authorize_zoeken, parse_zoekvraag
+from policies.access import afnemer_of
+from policies.categorieen import PERSOONSGEGEVENS
 
 
 async def personen_zoeken(request: Request) -> Response:
@@ -75,6 +77,9 @@ async def _zoeken(
         naam=doel.naam,
         grondslag=doel.grondslag,
         beleidsversie=state.policies.versie,
+        afnemer=afnemer_of(state.policies.toegang, caller.scopes, caller.rollen, doel.id),
+        # A candidate shows who the person is (name, birth date, address line), never more.
+        categorieen=(PERSOONSGEGEVENS,),
     )
     processing.stated(gebruiker=vraag.gebruiker, verwerking=vraag.verwerking)
     authorize_zoeken(caller, vraag, state.policies)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import tomllib
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -108,6 +109,7 @@ def load_policies(doelen_dir: Path, toegang_file: Path, kinds: KindRegistry) -> 
             )
             continue
         doelen[doel.id] = doel
+    problems.extend(_shared_activities(doelen.values()))
     toegang: tuple[AccessRule, ...] = ()
     if toegang_file.is_file():
         raw = toegang_file.read_bytes()
@@ -487,6 +489,34 @@ def _zoeken(raw: Any, bronnen: frozenset[str], checker: _Checker) -> Zoeken | No
     return Zoeken(vormen=vormen, velden=tuple(sorted(velden)), maximum=maximum or 1)
 
 
+def _shared_activities(doelen: Iterable[Doel]) -> list[str]:
+    """Two doelen under one verwerkingsactiviteit: an inzage could not tell them apart.
+
+    The logboek records the activity, not the doel, so the inzage finds the doel by it.
+    A URL and the bare UUID it ends in are the same activity.
+    """
+    seen: dict[str, Doel] = {}
+    problems = []
+    for doel in doelen:
+        key = activity_key(doel.verwerkingsactiviteit)
+        other = seen.setdefault(key, doel)
+        if other is not doel:
+            problems.append(
+                f"{doel.bestand}: doel '{doel.id}': verwerkingsactiviteit: the same as doel "
+                f"'{other.id}' in {other.bestand}; each doel needs its own"
+            )
+    return problems
+
+
+def activity_key(verwerkingsactiviteit: str) -> str:
+    """The verwerkingsactiviteit's UUID (its URL's last segment), else the text itself."""
+    last = verwerkingsactiviteit.rstrip("/").rsplit("/", 1)[-1]
+    try:
+        return str(uuid.UUID(last))
+    except ValueError:
+        return verwerkingsactiviteit
+
+
 def _declared_id(path: Path, raw: bytes) -> str:
     try:
         ident = tomllib.loads(raw.decode("utf-8")).get("id")
@@ -515,7 +545,7 @@ def _load_toegang(
         if not isinstance(rule, dict):
             problems.append(f"{where}: must be a table")
             continue
-        unknown = set(rule) - {"scope", "rol", "doelen"}
+        unknown = set(rule) - {"scope", "rol", "doelen", "afnemer"}
         if unknown:
             problems.append(f"{where}: unknown keys {sorted(unknown)}")
         scope, rol = rule.get("scope"), rule.get("rol")
@@ -529,7 +559,17 @@ def _load_toegang(
         for doel_id in ids:
             if doel_id not in doelen:
                 problems.append(f"{where}.doelen: unknown doel '{doel_id}'")
-        result.append(AccessRule(scope=scope, rol=rol, doelen=frozenset(ids)))
+        afnemer = rule.get("afnemer")
+        if not isinstance(afnemer, str) or not afnemer.strip():
+            problems.append(
+                f"{where}.afnemer: required: who looks under this rule as the resident reads "
+                'it in their inzage, e.g. "Klantcontactcentrum (KCC)" (a non-empty string; '
+                "an organisation unit or kind of caller, never a person)"
+            )
+            continue
+        result.append(
+            AccessRule(scope=scope, rol=rol, doelen=frozenset(ids), afnemer=afnemer.strip())
+        )
     return tuple(result)
 
 

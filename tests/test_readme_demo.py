@@ -8,7 +8,7 @@ from pathlib import Path
 import httpx
 
 from klantbeeld_demo.registers import BSN_HOOFDPERSOON
-from tests.demo_service import demo_service
+from tests.demo_service import DemoService, demo_service
 
 
 def test_the_demo_answers_a_klantbeeld_with_a_demo_token(tmp_path: Path) -> None:
@@ -29,16 +29,34 @@ def test_the_demo_answers_a_klantbeeld_with_a_demo_token(tmp_path: Path) -> None
         statuses = {b["bron"]: b["status"] for b in view["bronnen"]}
         assert all(status in ("ok", "niet-gevraagd") for status in statuses.values())
         assert statuses["brp"] == statuses["openklant2-klantinteracties"] == "ok"
+        # And the lookup was recorded, in the demo's simulated Verwerkingenlogging: her
+        # own inzage (README, "Wie heeft mijn gegevens bekeken") reads it back.
+        verwerkingen = inzage(service, BSN_HOOFDPERSOON)
+        assert [v["afnemer"] for v in verwerkingen] == ["Klantcontactcentrum (KCC)"]
         output = service.stop()
     # uvicorn finishes in-flight requests, then re-raises SIGTERM as its exit status.
     assert service.process.returncode in (0, -signal.SIGTERM)
     assert "Finished server process" in output
     # Nothing the demo printed names the person looked up.
     assert BSN_HOOFDPERSOON not in output
-    # And the lookup was recorded, as a pseudonym, in the protocollering file.
-    records = (tmp_path / "var" / "protocollering.jsonl").read_text(encoding="utf-8")
-    assert '"dpl.core.data_subject_id"' in records
-    assert BSN_HOOFDPERSOON not in records
+    # The demo writes no protocollering file: its records are in the simulated register.
+    assert not (tmp_path / "var" / "protocollering.jsonl").exists()
+
+
+def inzage(service: DemoService, bsn: str) -> list[dict]:
+    """Her processings, as her zelfbediening token reads them, BSN-free; any period.
+
+    Every period: the records carry the real time, the demo may be pinned (--today)."""
+    token = service.token("--scope", "klantbeeld.zelfbediening", "--bsn", bsn, "--sub", "digid")
+    response = httpx.get(
+        f"{service.base}/api/v1/mijn-verwerkingen",
+        params={"vanaf": "2000-01-01", "tot": "2999-12-31", "paginaGrootte": "100"},
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=10,
+    )
+    assert response.status_code == 200, response.text
+    assert bsn not in response.text
+    return response.json()["verwerkingen"]
 
 
 def test_the_readme_finds_her_three_ways_and_gets_her_klantbeeld_by_the_handle(
@@ -76,11 +94,14 @@ def test_the_readme_finds_her_three_ways_and_gets_her_klantbeeld_by_the_handle(
             )
             assert response.status_code == 200, response.text
             assert response.json()["klant"]["naam"]["volledigeNaam"] == saskia
+        # Each search that found her is a processing of her data too, as are the two
+        # klantbeelden: five, all under the KCC doel (and no search values in them).
+        verwerkingen = inzage(service, BSN_HOOFDPERSOON)
+        assert len(verwerkingen) == 5
+        assert {v["doel"]["naam"] for v in verwerkingen} == {"KCC: algemene vraag van een inwoner"}
+        assert "1998AB" not in str(verwerkingen) and "8700" not in str(verwerkingen)
         output = service.stop()
     assert BSN_HOOFDPERSOON not in output and "8700" not in output and "1998AB" not in output
-    records = (tmp_path / "var" / "protocollering.jsonl").read_text(encoding="utf-8")
-    assert '"klantbeeld persoon"' in records
-    assert BSN_HOOFDPERSOON not in records and "1998AB" not in records
 
 
 def test_serve_prints_where_the_demos_screens_are(tmp_path: Path) -> None:

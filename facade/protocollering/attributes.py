@@ -19,6 +19,10 @@ EXCEPTION_TYPE = "exception.type"
 EXCEPTION_MESSAGE = "exception.message"
 # Which key made the pseudonym, so records stay resolvable after a key rotation.
 DATA_SUBJECT_KEY_ID = "klantbeeld.data_subject_key_id"
+# What the resident reads in their inzage, on the processing span too: who looked (the
+# access rule's label, never a person) and the categories of data the doel may deliver.
+AFNEMER = "klantbeeld.afnemer"
+CATEGORIEEN = "klantbeeld.categorieen"  # plain-Dutch section names (policies/categorieen.py)
 
 # The audit span.
 CALLER_CLIENT_ID = "klantbeeld.caller.client_id"

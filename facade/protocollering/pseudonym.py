@@ -44,6 +44,11 @@ class Pseudonymizer:
         """The pseudonym under every configured key: to find one person's records."""
         return {key.key_id: _hmac(key, bsn) for key in (self.current, *self.previous)}
 
+    def all_pseudonyms_kvk(self, kvk_nummer: str) -> dict[str, str]:
+        """A business's pseudonym under every configured key (its inzage)."""
+        keys = (self.current, *self.previous)
+        return {key.key_id: _hmac(key, kvk_nummer, prefix=b"KVK:") for key in keys}
+
 
 def _hmac(key: PseudonymKey, value: str, prefix: bytes = b"BSN:") -> str:
     # The prefix keeps these pseudonyms apart from any other use of the same key.

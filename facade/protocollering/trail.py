@@ -10,7 +10,7 @@ a pseudonym; the doel; the registers consulted; the field paths delivered) and
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from opentelemetry import trace
@@ -78,6 +78,7 @@ class Processing:
     _audit_span_id: str = ""
     _activity: str = ""
     _persons: list[tuple[str, bool]] = field(default_factory=list)
+    _shown: dict[str, str | list[str]] = field(default_factory=dict)
 
     @property
     def trace_id(self) -> str:
@@ -129,11 +130,28 @@ class Processing:
         if verwerking:
             self.audit[a.STATED_PROCESSING] = verwerking
 
-    def doel(self, *, doel_id: str, naam: str, grondslag: str, beleidsversie: str) -> None:
+    def doel(
+        self,
+        *,
+        doel_id: str,
+        naam: str,
+        grondslag: str,
+        beleidsversie: str,
+        afnemer: str = "",
+        categorieen: Sequence[str] = (),
+    ) -> None:
         self.audit.update(
             {a.DOEL: doel_id, a.DOEL_NAAM: naam, a.GRONDSLAG: grondslag,
              a.POLICY_VERSION: beleidsversie}
         )  # fmt: skip
+        # On the processing span (and a search's person spans, which a logboek finds by
+        # their own data subject): what a reader of the logboek (the inzage) shows.
+        self._shown = {a.DOEL: doel_id}
+        if afnemer:
+            self._shown[a.AFNEMER] = afnemer
+        if categorieen:
+            self._shown[a.CATEGORIEEN] = list(categorieen)
+        self.span.set_attributes(self._shown)
 
     def consent(self, url: str, uitbreiding: str) -> None:
         """A registered consent widened the view: the record names it as the grondslag used."""
@@ -180,6 +198,7 @@ class Processing:
                     a.DATA_SUBJECT_KEY_ID: pseudonymizer.key_id,
                     # Delivered only if the answer went out: a refused one delivered nobody.
                     a.DELIVERED: delivered and not self._error,
+                    **self._shown,
                 }
             )
             person.end()

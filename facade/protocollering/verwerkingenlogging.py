@@ -95,8 +95,9 @@ class VerwerkingenloggingSink:
         subject = _text(audit.attributes, attr.CALLER_SUBJECT)
         body = self._verwerkingsactie(processing, audit, subject)
         # A search: each person it received is a verwerkt object of the one actie.
+        soorten = _categorieen(processing.attributes)
         for person in (span for span in spans if span.name == PERSON_SPAN):
-            body["verwerkteObjecten"].extend(_verwerkte_objecten(person.attributes))
+            body["verwerkteObjecten"].extend(_verwerkte_objecten(person.attributes, soorten))
         # The subject also travels in the JWT (`user_id`), uncut.
         _refuse_bsn({"user_id": subject, **body})
         headers = self._auth.headers(CallContext(gebruiker=subject))
@@ -134,13 +135,17 @@ class VerwerkingenloggingSink:
                 else ACTIE_NAAM
             ),
             "verwerkingNaam": _cut(_text(audit.attributes, attr.DOEL_NAAM), MAX_STRING),
+            # Who looked, as the access rule names it (never a person): the inzage shows it.
+            "handelingNaam": _cut(_text(processing.attributes, attr.AFNEMER), MAX_STRING),
             "vertrouwelijkheid": "normaal",
             "bewaartermijn": self._bewaartermijn,
             "uitvoerder": self._uitvoerder,
             "systeem": self._systeem,
             "gebruiker": _cut(subject, MAX_IDENTIFICATOR),
             "tijdstip": _rfc3339(processing.start_time),
-            "verwerkteObjecten": _verwerkte_objecten(processing.attributes),
+            "verwerkteObjecten": _verwerkte_objecten(
+                processing.attributes, _categorieen(processing.attributes)
+            ),
         }
         body.update(
             _verwerkingsactiviteit(_text(processing.attributes, attr.PROCESSING_ACTIVITY_ID))
@@ -172,7 +177,15 @@ def _rfc3339(nanos: int | None) -> str:
     return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def _verwerkte_objecten(attributes: Mapping[str, Any] | None) -> list[dict[str, str]]:
+def _categorieen(attributes: Mapping[str, Any] | None) -> list[dict[str, str]]:
+    """`verwerkteSoortenGegevens`: the categories the doel may deliver, in plain Dutch."""
+    found = (attributes or {}).get(attr.CATEGORIEEN) or ()
+    return [{"soortGegeven": _cut(c, MAX_STRING)} for c in found if isinstance(c, str) and c]
+
+
+def _verwerkte_objecten(
+    attributes: Mapping[str, Any] | None, soorten: list[dict[str, str]] | None = None
+) -> list[dict[str, Any]]:
     pseudonym = _text(attributes, attr.DATA_SUBJECT_ID)
     if not pseudonym:
         # A request refused before a valid BSN was known: the actie happened, no
@@ -184,13 +197,14 @@ def _verwerkte_objecten(attributes: Mapping[str, Any] | None) -> list[dict[str, 
     ondernemer = _text(attributes, attr.DATA_SUBJECT_ID_TYPE) == "KvK-nummer"
     base = KVK_SOORT_OBJECT_ID if ondernemer else SOORT_OBJECT_ID
     soort = f"{base}:{key_id}" if key_id else base
-    return [
-        {
-            "objecttype": "onderneming" if ondernemer else "persoon",
-            "soortObjectId": _cut(soort, MAX_STRING),
-            "objectId": pseudonym[:PSEUDONYM_CHARS],
-        }
-    ]
+    verwerkt: dict[str, Any] = {
+        "objecttype": "onderneming" if ondernemer else "persoon",
+        "soortObjectId": _cut(soort, MAX_STRING),
+        "objectId": pseudonym[:PSEUDONYM_CHARS],
+    }
+    if soorten:
+        verwerkt["verwerkteSoortenGegevens"] = soorten
+    return [verwerkt]
 
 
 def _verwerkingsactiviteit(value: str) -> dict[str, str]:

@@ -40,6 +40,7 @@ from facade.settings.values import (
     DEMO_REGISTERS_PLACEHOLDER,
     CallerAuthSettings,
     DemoSettings,
+    InzageSettings,
     ProtocolleringSettings,
     PseudonymKeySettings,
     RegisterAuth,
@@ -562,10 +563,21 @@ def _oin(value: str) -> str:
     return value
 
 
-def _http_base(value: str) -> str:
-    if not value.startswith(("http://", "https://")):
+def _http_base(value: str, info: ValidationInfo) -> str:
+    load = _load(info)
+    if DEMO_REGISTERS_PLACEHOLDER in value:
+        # The demo's simulated Verwerkingenlogging (klantbeeld_demo/registers).
+        if not load.demo_registers:
+            raise refusal("uses {demo_registers} but demo.registers is off")
+    elif not value.startswith(("http://", "https://")):
         raise refusal("must be the http(s) base URL of the Verwerkingenlogging API")
+    if load.mode == "productie" and value.startswith("http://"):
+        raise refusal("productie requires https")
     return value
+
+
+def _inzage_base(value: str | None, info: ValidationInfo) -> str | None:
+    return None if value is None else _http_base(value, info)
 
 
 class VerwerkingenloggingTable(Table):
@@ -575,6 +587,8 @@ class VerwerkingenloggingTable(Table):
     secret_env: SecretVariable = None
     uitvoerder: Annotated[str, AfterValidator(_oin)]
     bewaartermijn: str | None = None
+    # The inzage (read) API, GET {inzage_url}/verwerkte-objecten; often another host.
+    inzage_url: Annotated[str | None, AfterValidator(_inzage_base)] = None
 
     def build(self, load: Load) -> VerwerkingenloggingSettings:
         return VerwerkingenloggingSettings(
@@ -583,6 +597,7 @@ class VerwerkingenloggingTable(Table):
             secret=_secret(self.secret, self.secret_env, load.env) or "",
             uitvoerder=self.uitvoerder,
             bewaartermijn=self.bewaartermijn,
+            inzage_url=self.inzage_url,
         )
 
 
@@ -671,6 +686,51 @@ class ZoekenTable(Table):
         return ZoekenSettings(key=_secret(self.key, self.key_env, load.env))
 
 
+# --- inzage ---------------------------------------------------------------------------
+
+
+_INZAGE = InzageSettings()
+
+
+def _ldv_base(value: str | None, info: ValidationInfo) -> str | None:
+    if value is None:
+        return None
+    if not value.startswith(("http://", "https://")):
+        raise refusal("must be the http(s) base URL of the LDV lezen API")
+    if _load(info).mode == "productie" and value.startswith("http://"):
+        raise refusal("productie requires https")
+    return value
+
+
+class InzageTable(Table):
+    """`[inzage]`: which zelfbediening doelen GET /api/v1/mijn-verwerkingen runs under.
+
+    That they exist and are zelfbediening doelen is checked with the policies
+    (facade/inzage/startup.py), which this file does not know."""
+
+    doel: Required = _INZAGE.doel
+    doel_ondernemer: str | None = _INZAGE.doel_ondernemer
+    max_records: Annotated[int, between(1, 10000)] = _INZAGE.max_records
+    deadline_ms: Positive = _INZAGE.deadline_ms
+    # UNVERIFIED: an LDV "lezen" API (POST /processing-activities) instead of the
+    # Verwerkingenlogging; its token, if it wants one, as a Bearer token.
+    logboek_lezen_url: Annotated[str | None, AfterValidator(_ldv_base)] = None
+    logboek_lezen_token: InlineSecret = None
+    logboek_lezen_token_env: SecretVariable = None
+
+    def build(self, load: Load) -> InzageSettings:
+        return InzageSettings(
+            doel=self.doel,
+            doel_ondernemer=self.doel_ondernemer,
+            max_records=self.max_records,
+            deadline_ms=self.deadline_ms,
+            logboek_lezen_url=self.logboek_lezen_url,
+            logboek_lezen_token=_secret(
+                self.logboek_lezen_token, self.logboek_lezen_token_env, load.env
+            ),
+        )
+
+
 # --- several workers ------------------------------------------------------------------
 
 
@@ -707,6 +767,7 @@ class SettingsFile(Table):
     protocollering: ProtocolleringTable = _table()
     observability: ObservabilityTable = _table()
     zoeken: ZoekenTable = _table()
+    inzage: InzageTable = _table()
 
     # A validator of the later key, not rules(): a wrong register does not hide it.
     @field_validator("observability")
@@ -740,4 +801,5 @@ class SettingsFile(Table):
             protocollering=self.protocollering.build(load),
             observability=self.observability.build(),
             zoeken=self.zoeken.build(load),
+            inzage=self.inzage.build(load),
         )

@@ -125,6 +125,8 @@ class VerwerkingenloggingSettings:
     secret: str = field(repr=False)
     uitvoerder: str = ""
     bewaartermijn: str | None = None
+    # The inzage API's base (GET /verwerkte-objecten); None: no inzage from this register.
+    inzage_url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -136,6 +138,23 @@ class ProtocolleringSettings:
     pseudonym: PseudonymKeySettings | None = None
     previous_pseudonyms: tuple[PseudonymKeySettings, ...] = ()
     verwerkingenlogging: VerwerkingenloggingSettings | None = None
+
+
+@dataclass(frozen=True)
+class InzageSettings:
+    """`[inzage]`: GET /api/v1/mijn-verwerkingen, the resident's view of their records.
+
+    It runs under a zelfbediening doel of its own policies (checked at start-up), and
+    reads at most `max_records` records of the period from the logboek.
+    """
+
+    doel: str = "mijn-gegevens"
+    doel_ondernemer: str | None = "mijn-onderneming"
+    max_records: int = 1000
+    deadline_ms: int = 2000
+    # A Logboek Dataverwerkingen "lezen" API instead (UNVERIFIED: facade/inzage/ldv.py).
+    logboek_lezen_url: str | None = None
+    logboek_lezen_token: str | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)
@@ -159,6 +178,7 @@ class Settings:
     protocollering: ProtocolleringSettings = field(default_factory=ProtocolleringSettings)
     observability: ObservabilitySettings = field(default_factory=ObservabilitySettings)
     zoeken: ZoekenSettings = field(default_factory=ZoekenSettings)
+    inzage: InzageSettings = field(default_factory=InzageSettings)
 
     def with_demo_registers(self, base_url: str) -> Settings:
         """The same settings with `{demo_registers}` replaced by where they now run."""
@@ -166,7 +186,20 @@ class Settings:
             _replace(r, url=r.url.replace(DEMO_REGISTERS_PLACEHOLDER, base_url.rstrip("/")))
             for r in self.registers
         )
-        return _replace(self, registers=registers)
+        protocollering = self.protocollering
+        vwl = protocollering.verwerkingenlogging
+        if vwl is not None:
+
+            def placed(url: str) -> str:
+                return url.replace(DEMO_REGISTERS_PLACEHOLDER, base_url.rstrip("/"))
+
+            vwl = _replace(
+                vwl,
+                url=placed(vwl.url),
+                inzage_url=None if vwl.inzage_url is None else placed(vwl.inzage_url),
+            )
+            protocollering = _replace(protocollering, verwerkingenlogging=vwl)
+        return _replace(self, registers=registers, protocollering=protocollering)
 
     def with_workers(self, workers: int) -> Settings:
         """The same settings for `workers` processes (`klantbeeld serve --workers`)."""

@@ -29,6 +29,8 @@ such as "zaken" targets all of its endpoints):
                                           GET  /kvk/api/v1/basisprofielen/{kvkNummer}[/…]
     kvk.vestigingsprofiel                 GET  /kvk/api/v1/vestigingsprofielen/{nummer}
     objecten.search / objecten.object     POST /objecten/api/v2/objects/search, GET …/objects/{uuid}
+    verwerkingenlogging.verwerkingsacties POST /verwerkingenlogging/api/v1/verwerkingsacties
+    verwerkingenlogging.verwerkte_objecten GET /verwerkingenlogging/api/v1/verwerkte-objecten
     zaaksysteem2.list / .zaak / .statussen / .status / .rollen / .rol
                                           GET  /zaaksysteem2/zaken/api/v1/…
     catalogi2.zaaktypen / .zaaktype / .statustype / .roltype
@@ -39,7 +41,9 @@ Latency-only names (extra cost when a list request uses `expand`):
 the page), `klantinteracties.partijen.expand`, `klantinteracties.klantcontacten.expand`.
 
 `app.state.latency` (dict, seconds) and `app.state.faults` (Faults) may be changed
-while the app runs; `app.state.data` is the DemoData served.
+while the app runs; `app.state.data` is the DemoData served;
+`app.state.verwerkingsacties` the records the simulated Verwerkingenlogging holds
+(`app.state.verwerkingenlogging_page_size["size"]`: its inzage's page length).
 """
 
 from __future__ import annotations
@@ -80,6 +84,13 @@ from klantbeeld_demo.registers.objecten import (
 )
 from klantbeeld_demo.registers.objecten import token_guard as objecten_token_guard
 from klantbeeld_demo.registers.personen import demo_data
+from klantbeeld_demo.registers.verwerkingenlogging import (
+    DEFAULT_PAGE_SIZE as VERWERKINGENLOGGING_PAGE_SIZE,
+)
+from klantbeeld_demo.registers.verwerkingenlogging import (
+    VERWERKINGENLOGGING_BASE,
+    create_verwerkingenlogging_app,
+)
 from klantbeeld_demo.registers.zaaksystemen import ZAAKSYSTEEM1, ZAAKSYSTEEM2
 from klantbeeld_demo.registers.zaken import create_zaken_app, expand_per_zaak_name
 from klantbeeld_demo.registers.zgw import OPEN_KLANT_1, OPEN_ZAAK, jwt_guard
@@ -110,6 +121,7 @@ ENDPOINT_NAMES: tuple[str, ...] = (
     "kvk.basisprofiel", "kvk.hoofdvestiging", "kvk.vestigingen", "kvk.eigenaar",
     "kvk.vestigingsprofiel",
     "objecten.search", "objecten.object",
+    "verwerkingenlogging.verwerkingsacties", "verwerkingenlogging.verwerkte_objecten",
 )  # fmt: skip
 
 
@@ -156,8 +168,11 @@ def create_registers_app(
         "objecten": Register(
             "objecten", behaviour, guard=objecten_token_guard(DEMO_OBJECTEN_TOKEN)
         ),
+        "verwerkingenlogging": Register("verwerkingenlogging", behaviour, guard=open_zaak),
     }
     objecten = create_objecten_app(registers["objecten"], today)
+    verwerkingsacties: list[dict[str, object]] = []
+    page_size = {"size": VERWERKINGENLOGGING_PAGE_SIZE}
     mounts = [
         Mount(
             urls.BRP_BASE,
@@ -184,6 +199,12 @@ def create_registers_app(
         ),
         Mount(KVK_BASE, app=create_kvk_app(registers["kvk"])),
         Mount(OBJECTEN_BASE, app=objecten),
+        Mount(
+            VERWERKINGENLOGGING_BASE,
+            app=create_verwerkingenlogging_app(
+                registers["verwerkingenlogging"], verwerkingsacties, page_size
+            ),
+        ),
     ]
     endpoint_names = [name for r in registers.values() for name in r.endpoint_names]
     endpoint_names.extend(expand_per_zaak_name(z) for z in (ZAAKSYSTEEM1, ZAAKSYSTEEM2))
@@ -196,5 +217,7 @@ def create_registers_app(
     app.state.latency = behaviour.latency
     app.state.faults = behaviour.faults
     app.state.toestemmingen = objecten.state.toestemmingen  # the consents served, changeable
+    app.state.verwerkingsacties = verwerkingsacties
+    app.state.verwerkingenlogging_page_size = page_size
     app.state.endpoint_names = tuple(endpoint_names)
     return app

@@ -11,9 +11,15 @@ from urllib.parse import urlsplit
 
 from facade.demokeys import ensure_demo_keys
 from facade.demokeys import signing_key as demo_signing_key
-from facade.settings import DEMO_REGISTERS_PLACEHOLDER, Settings, load_settings
+from facade.settings import (
+    DEMO_REGISTERS_PLACEHOLDER,
+    ProtocolleringSettings,
+    Settings,
+    load_settings,
+)
 from klantbeeld_demo.registers import urls as demo_urls
 from klantbeeld_demo.registers.objecten import OBJECTEN_BASE
+from klantbeeld_demo.registers.verwerkingenlogging import VERWERKINGENLOGGING_BASE
 
 CONFIG_ENV = "KLANTBEELD_TESTKIT_CONFIG"
 
@@ -29,6 +35,7 @@ _DEMO_REGISTER_BY_PATH = {
     demo_urls.ZAAKSYSTEEM2_ZAKEN_BASE: "zaaksysteem2",
     demo_urls.ZAAKSYSTEEM2_CATALOGI_BASE: "catalogi2",
     OBJECTEN_BASE: "objecten",
+    VERWERKINGENLOGGING_BASE: "verwerkingenlogging",
 }
 
 
@@ -65,11 +72,15 @@ def find_demo_config(config: str | Path | None = None) -> Path:
     )
 
 
+LOGBOEKEN = ("file", "verwerkingenlogging")
+
+
 def _prepare(
     config: str | Path | None,
     workdir: Path,
     audit_file: Path | None,
     overrides: Mapping[str, Any],
+    logboek: str = "file",
 ) -> tuple[Settings, bytes]:
     path = find_demo_config(config)
     settings = load_settings(path, env={})
@@ -92,16 +103,39 @@ def _prepare(
             algorithms=("RS256",),
         )
         settings = replace(settings, caller_auth=caller_auth)
-    protocollering = replace(
-        settings.protocollering, sink="file", file=audit_file or workdir / "protocollering.jsonl"
+    settings = replace(
+        settings, protocollering=_logboek(settings, path, logboek, workdir, audit_file)
     )
-    settings = replace(settings, protocollering=protocollering)
     if overrides:
         try:
             settings = replace(settings, **overrides)
         except TypeError as exc:
             raise TypeError(f"run_facade: unknown Settings field in {sorted(overrides)}") from exc
     return settings, signing_key
+
+
+def _logboek(
+    settings: Settings, path: Path, logboek: str, workdir: Path, audit_file: Path | None
+) -> ProtocolleringSettings:
+    """The file sink (audit_records() reads it), or the simulated Verwerkingenlogging.
+
+    The file is the default: many tests read its records. "verwerkingenlogging" writes
+    into the demo registers' Verwerkingenlogging, which the inzage reads back
+    (`RunningFacade.verwerkingsacties()` shows what it holds)."""
+    if logboek not in LOGBOEKEN:
+        raise ValueError(f"logboek must be one of {', '.join(LOGBOEKEN)}, not {logboek!r}")
+    file = audit_file or workdir / "protocollering.jsonl"
+    if logboek == "file":
+        return replace(settings.protocollering, sink="file", file=file)
+    vwl = settings.protocollering.verwerkingenlogging
+    if vwl is None or not all(
+        DEMO_REGISTERS_PLACEHOLDER in url for url in (vwl.url, vwl.inzage_url or "")
+    ):
+        raise TestkitError(
+            f"{path}: logboek='verwerkingenlogging' needs [protocollering.verwerkingenlogging] "
+            f"with url and inzage_url under {DEMO_REGISTERS_PLACEHOLDER}"
+        )
+    return replace(settings.protocollering, sink="verwerkingenlogging", file=file)
 
 
 def register_aliases(settings: Settings) -> dict[str, str]:

@@ -238,6 +238,21 @@ class RunningFacade:
             return []
         return [json.loads(line) for line in data[self._audit_offset :].splitlines() if line]
 
+    def verwerkingsacties(self) -> list[dict[str, Any]]:
+        """The records the simulated Verwerkingenlogging holds (kit started with
+        `logboek="verwerkingenlogging"`), as the write API stored them: `verwerkingNaam`,
+        `handelingNaam`, `verwerkteObjecten` with pseudonyms, never a BSN."""
+        return [dict(actie) for actie in self.registers.app.state.verwerkingsacties]
+
+    def mijn_verwerkingen(self, token: str, **params: str | int) -> httpx.Response:
+        """GET /api/v1/mijn-verwerkingen with a zelfbediening token (`token(scope=
+        "klantbeeld.zelfbediening", bsn=…)`); `params` as query (vanaf, tot, pagina, …)."""
+        return self.http.get(
+            "/api/v1/mijn-verwerkingen",
+            params={k: str(v) for k, v in params.items()},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+
     def heal(self) -> None:
         """Clear every fault and latency, and close the façade's circuit breakers."""
         self.registers.heal()

@@ -32,12 +32,13 @@ def _running(
     audit_file: str | Path | None,
     start_timeout: float,
     today: date | None,
+    logboek: str,
     overrides: Mapping[str, Any],
 ) -> Iterator[RunningFacade]:
     workdir = Path(tempfile.mkdtemp(prefix="klantbeeld-testkit-"))
     try:
         settings, signing_key = _prepare(
-            config, workdir, Path(audit_file) if audit_file else None, overrides
+            config, workdir, Path(audit_file) if audit_file else None, overrides, logboek
         )
         baseline = {**settings.demo.latency, **(latency or {})}
         clock = fixed(today) if today is not None else today_in_amsterdam
@@ -97,6 +98,7 @@ def run_facade(
     audit_file: str | Path | None = None,
     start_timeout: float = _START_TIMEOUT_SECONDS,
     today: date | None = None,
+    logboek: str = "file",
     **overrides: Any,
 ) -> _FacadeContext:
     """Start the demo registers and the façade on loopback; a (async) context manager
@@ -109,6 +111,9 @@ def run_facade(
     `today`: the kit's calendar (default: today in Europe/Amsterdam). The demo
     persons are written relative to it, so a zaak closed "last month" is last month
     whatever the date; pin it to make answers with dates in them reproducible.
+    `logboek`: where the records go: "file" (default; `audit_records()` reads them) or
+    "verwerkingenlogging", the demo registers' simulated Verwerkingenlogging, which
+    GET /api/v1/mijn-verwerkingen reads back (`verwerkingsacties()` shows its records).
     `overrides`: Settings fields to replace, e.g. `total_budget_ms=1000`.
     """
     return _FacadeContext(
@@ -118,5 +123,6 @@ def run_facade(
         audit_file=audit_file,
         start_timeout=start_timeout,
         today=today,
+        logboek=logboek,
         overrides=overrides,
     )

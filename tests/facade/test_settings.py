@@ -195,7 +195,8 @@ def test_an_unknown_key_is_refused_in_every_table_with_the_keys_it_knows(tmp_pat
     text = text.replace('type = "api-key"', 'type = "api-key"\nclient_id = "x"')
     problems = refusal(tmp_path, text)
     assert any(
-        ": modus: unknown key (known: budget, caller_auth, demo, mode," in p for p in problems
+        ": modus: unknown key (known: budget, caller_auth, demo, inzage, mode," in p
+        for p in problems
     )
     assert any(
         "registers.openzaak.resolv: unknown key (known: auth, breaker_cooldown_ms," in p
@@ -231,9 +232,14 @@ def test_an_unknown_key_is_refused_in_every_table_with_the_keys_it_knows(tmp_pat
             "registers.openzaak.page_size: must be between 1 and 500 (Open Zaak's maximum)",
         ),
         (
-            "deadline_ms = 2000\n\n[protocollering.pseudonym]",
-            "deadline_ms = 0\n\n[protocollering.pseudonym]",
+            "deadline_ms = 2000\n\n[protocollering.verwerkingenlogging]",
+            "deadline_ms = 0\n\n[protocollering.verwerkingenlogging]",
             "protocollering.deadline_ms: must be positive, not 0",
+        ),
+        (
+            "max_records = 1000",
+            "max_records = 0",
+            "inzage.max_records: must be between 1 and 10000, not 0",
         ),
     ],
 )
@@ -339,8 +345,13 @@ def test_relative_paths_are_relative_to_the_file() -> None:
     )
 
 
+def without_the_verwerkingenlogging_table(text: str) -> str:
+    start = text.index("[protocollering.verwerkingenlogging]")
+    return text[:start] + text[text.index("[protocollering.pseudonym]") :]
+
+
 def test_the_verwerkingenlogging_sink_needs_its_table(tmp_path: Path) -> None:
-    text = demo_text().replace('sink = "file"', 'sink = "verwerkingenlogging"')
+    text = without_the_verwerkingenlogging_table(demo_text())
     problems = refusal(tmp_path, text)
     assert any(
         "protocollering.verwerkingenlogging: is required for sink = 'verwerkingenlogging'" in p
@@ -366,5 +377,38 @@ def test_a_key_of_another_register_kind_is_refused(tmp_path: Path) -> None:
     ), problems
     assert any(
         "registers.openzaak-catalogi.max_pages: is not a key of a catalogi register" in p
+        for p in problems
+    ), problems
+
+
+def test_the_demo_writes_into_the_simulated_verwerkingenlogging_and_reads_it_back() -> None:
+    protocollering = load_settings(CONFIG / "demo.toml", env={}).protocollering
+    assert protocollering.sink == "verwerkingenlogging"
+    vwl = protocollering.verwerkingenlogging
+    assert vwl is not None
+    assert vwl.url == vwl.inzage_url == "{demo_registers}/verwerkingenlogging/api/v1"
+    placed = load_settings(CONFIG / "demo.toml", env={}).with_demo_registers("http://r:1")
+    placed_vwl = placed.protocollering.verwerkingenlogging
+    assert placed_vwl is not None
+    assert placed_vwl.inzage_url == "http://r:1/verwerkingenlogging/api/v1"
+
+
+def test_an_inzage_url_that_is_no_http_url_is_refused(tmp_path: Path) -> None:
+    text = demo_text().replace(
+        'inzage_url = "{demo_registers}/verwerkingenlogging/api/v1"', 'inzage_url = "ftp://x"'
+    )
+    problems = refusal(tmp_path, text)
+    assert any(
+        "protocollering.verwerkingenlogging.inzage_url: must be the http(s) base URL" in p
+        for p in problems
+    ), problems
+
+
+def test_the_demo_registers_placeholder_needs_the_demo_registers(tmp_path: Path) -> None:
+    text = demo_text().replace("registers = true", "registers = false")
+    problems = refusal(tmp_path, text)
+    assert any(
+        "protocollering.verwerkingenlogging.inzage_url: uses {demo_registers} but demo.registers"
+        in p
         for p in problems
     ), problems

@@ -14,6 +14,7 @@ from dataclasses import replace
 
 import httpx
 import pytest
+import respx
 
 from klantbeeld_demo.registers import Fault
 from tests.harness import Facade, caller_token, demo_settings, make_facade
@@ -315,3 +316,40 @@ async def test_an_ondernemer_answers_as_documented(
     mine = await facade.klantbeeld(body=body, doel="mijn-onderneming", token=own)
     assert mine.status_code == 200, mine.text
     contract.check(mine)
+
+
+async def test_every_status_of_the_inzage_is_produced_and_documented(
+    facade: Facade, contract: Contract
+) -> None:
+    inzage = "http://registers/verwerkingenlogging/api/v1/verwerkte-objecten"
+    kcc = "8f3a2c1e-4b6d-4e0a-9c7f-1d2e3f4a5b6c"
+    record = {
+        "verwerkteSoortenGegevens": [{"soortGegeven": "zaken"}],
+        "verwerkingsactie": {
+            "actieId": "a1",
+            "handelingNaam": "Klantcontactcentrum (KCC)",
+            "verwerkingNaam": "KCC",
+            "verwerkingsactiviteitId": kcc,
+            "tijdstip": "2025-07-01T10:00:00.000Z",
+        },
+    }
+    zelf = auth(caller_token("klantbeeld.zelfbediening", bsn="999993653"))
+    path = "/api/v1/mijn-verwerkingen"
+    with respx.mock(assert_all_called=False) as logboek:
+        route = logboek.get(inzage)
+        route.mock(return_value=httpx.Response(200, json={"count": 1, "results": [record]}))
+        responses = [
+            await facade.client.get(path, headers=zelf),
+            await facade.client.get(path, params={"pagina": "0"}, headers=zelf),
+            await facade.client.get(path),
+            await facade.client.get(path, headers=auth()),
+            await facade.client.post(path, headers=zelf),
+        ]
+        route.mock(side_effect=httpx.ReadTimeout("te laat"))
+        responses.append(await facade.client.get(path, headers=zelf))
+        route.mock(return_value=httpx.Response(500))
+        responses.append(await facade.client.get(path, headers=zelf))
+    assert [r.status_code for r in responses] == [200, 400, 401, 403, 405, 504, 503]
+    assert responses[0].json()["verwerkingen"][0]["afnemer"] == "Klantcontactcentrum (KCC)"
+    for response in responses:
+        contract.check(response)

@@ -28,6 +28,7 @@ zaken = ["identificatie"]
 TOEGANG = """
 [[toegang]]
 scope = "test"
+afnemer = "Test"
 doelen = ["test-doel"]
 """
 
@@ -171,3 +172,46 @@ def test_a_doel_linking_contacts_to_zaken_it_may_not_identify_is_refused(tmp_pat
         'zaken = ["identificatie"]', 'zaken = ["omschrijving"]\ncontactmomenten = ["zaken"]'
     )
     assert "'zaken.identificatie' must be allowed too" in refusal(tmp_path, doel)
+
+
+def test_an_access_rule_without_an_afnemer_label_is_refused(tmp_path: Path) -> None:
+    message = refusal(tmp_path, GOOD_DOEL, '[[toegang]]\nscope = "test"\ndoelen = ["test-doel"]\n')
+    assert "toegang[0].afnemer: required" in message
+    assert "never a person" in message
+
+
+def test_an_empty_afnemer_label_is_refused(tmp_path: Path) -> None:
+    toegang = '[[toegang]]\nscope = "test"\nafnemer = " "\ndoelen = ["test-doel"]\n'
+    assert "toegang[0].afnemer: required" in refusal(tmp_path, GOOD_DOEL, toegang)
+
+
+def test_each_access_rule_keeps_its_afnemer_label() -> None:
+    policies = load_policies(CONFIG / "doelen", CONFIG / "toegang.toml", KINDS)
+    labels = {rule.scope or rule.rol: rule.afnemer for rule in policies.toegang}
+    assert labels["klantbeeld.kcc"] == "Klantcontactcentrum (KCC)"
+    assert labels["klantbeeld.zelfbediening"] == "Mijn gemeente (portaal)"
+
+
+def test_two_doelen_with_one_verwerkingsactiviteit_are_refused_naming_both_files(
+    tmp_path: Path,
+) -> None:
+    doelen, toegang = write_policy(tmp_path, GOOD_DOEL)
+    twin = GOOD_DOEL.replace('id = "test-doel"', 'id = "tweeling"')
+    (doelen / "tweeling.toml").write_text(twin, encoding="utf-8")
+    with pytest.raises(PolicyError) as info:
+        load_policies(doelen, toegang, KINDS)
+    message = str(info.value)
+    assert "verwerkingsactiviteit: the same as doel" in message
+    assert "tweeling.toml" in message and "test-doel.toml" in message
+
+
+def test_an_activity_url_and_its_bare_uuid_are_one_activity(tmp_path: Path) -> None:
+    activity = "https://register.example/va/5f0bef4c-f66f-4311-84a5-19e8bf359eaf"
+    doel = GOOD_DOEL.replace("https://register.example/va/1", activity)
+    doelen, toegang = write_policy(tmp_path, doel)
+    twin = doel.replace('id = "test-doel"', 'id = "tweeling"').replace(
+        activity, "5f0bef4c-f66f-4311-84a5-19e8bf359eaf"
+    )
+    (doelen / "tweeling.toml").write_text(twin, encoding="utf-8")
+    with pytest.raises(PolicyError, match="verwerkingsactiviteit: the same as doel"):
+        load_policies(doelen, toegang, KINDS)

@@ -28,7 +28,7 @@ zaken = ["identificatie"]
 klant = ["naam", "vestiging.bezoekadres"]
 zaken = ["identificatie"]
 """
-TOEGANG = '[[toegang]]\nscope = "test"\ndoelen = ["test-doel"]\n'
+TOEGANG = '[[toegang]]\nscope = "test"\nafnemer = "Test"\ndoelen = ["test-doel"]\n'
 
 
 def load(tmp_path: Path, doel: str):  # type: ignore[no-untyped-def]

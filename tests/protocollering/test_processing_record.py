@@ -158,3 +158,34 @@ async def test_readyz_reports_a_sink_that_is_down(facade: Facade) -> None:
     response = await facade.client.get("/readyz")
     assert response.status_code == 503
     assert response.json()["controles"]["protocollering"] is False
+
+
+async def test_the_processing_record_names_the_doel_afnemer_and_categories(
+    facade: Facade,
+) -> None:
+    await facade.klantbeeld(BSN_HOOFDPERSOON, doel="kcc-zaakstatus")
+
+    processing, _ = by_kind(facade)
+    attributes = processing[0]["attributes"]
+    assert attributes["klantbeeld.doel"] == "kcc-zaakstatus"
+    assert attributes["klantbeeld.afnemer"] == "Klantcontactcentrum (KCC)"
+    assert attributes["klantbeeld.categorieen"] == ["persoonsgegevens", "zaken"]
+
+
+async def test_a_wmo_consulent_is_named_by_the_rule_that_granted_the_role(
+    facade: Facade,
+) -> None:
+    token = caller_token(None, roles=["wmo-consulent"])
+
+    await facade.klantbeeld(BSN_HOOFDPERSOON, doel="wmo-consulent", token=token)
+
+    processing, _ = by_kind(facade)
+    assert processing[0]["attributes"]["klantbeeld.afnemer"] == "Wmo-consulent"
+
+
+async def test_a_refused_doel_names_no_afnemer(facade: Facade) -> None:
+    response = await facade.klantbeeld(BSN_HOOFDPERSOON, doel="belastingen")
+
+    assert response.status_code == 403
+    processing, _ = by_kind(facade)
+    assert "klantbeeld.afnemer" not in processing[0]["attributes"]

@@ -409,7 +409,7 @@ async def test_a_search_sends_every_person_it_received_as_a_verwerkt_object(sink
     provider = TracerProvider()
     provider.add_span_processor(SimpleSpanProcessor(exporter))
     tracer = provider.get_tracer("klantbeeld.protocollering")
-    processing = {attr.PROCESSING_ACTIVITY_ID: ACTIVITY}
+    processing = {attr.PROCESSING_ACTIVITY_ID: ACTIVITY, attr.CATEGORIEEN: ("persoonsgegevens",)}
     span = tracer.start_span(PROCESSING_SPAN, attributes=processing, start_time=START_NS)
     for pseudonym in (PSEUDONYM, other):
         tracer.start_span(
@@ -437,3 +437,39 @@ async def test_a_search_sends_every_person_it_received_as_a_verwerkt_object(sink
         other[:32],
     ]
     assert sent(route)["actieNaam"] == "Personen zoeken"
+    # Each person found: what a candidate shows of them, in the inzage's words.
+    assert all(
+        o["verwerkteSoortenGegevens"] == [{"soortGegeven": "persoonsgegevens"}]
+        for o in sent(route)["verwerkteObjecten"]
+    )
+
+
+async def test_names_the_afnemer_as_handeling_and_the_categories_as_soorten_gegevens(
+    sink, register
+) -> None:
+    route = register.post(ENDPOINT).mock(side_effect=created)
+    processing = {
+        **PROCESSING_ATTRIBUTES,
+        attr.AFNEMER: "Klantcontactcentrum (KCC)",
+        attr.CATEGORIEEN: ("persoonsgegevens", "zaken"),
+    }
+
+    await sink.write(spans(processing, AUDIT_ATTRIBUTES))
+
+    body = sent(route)
+    assert body["verwerkingNaam"] == "Klantcontact KCC"
+    assert body["handelingNaam"] == "Klantcontactcentrum (KCC)"
+    assert body["verwerkteObjecten"][0]["verwerkteSoortenGegevens"] == [
+        {"soortGegeven": "persoonsgegevens"},
+        {"soortGegeven": "zaken"},
+    ]
+
+
+async def test_an_afnemer_label_holding_a_bsn_is_refused_not_sent(sink, register) -> None:
+    route = register.post(ENDPOINT).mock(side_effect=created)
+    processing = {**PROCESSING_ATTRIBUTES, attr.AFNEMER: f"Balie {BSN}"}
+
+    with pytest.raises(SinkError, match="handelingNaam looks like a BSN"):
+        await sink.write(spans(processing, AUDIT_ATTRIBUTES))
+
+    assert route.call_count == 0
