@@ -90,6 +90,13 @@ class VerwerkingenloggingSink:
         self._ready = True
 
     async def write(self, spans: Sequence[ReadableSpan]) -> None:
+        if _later_record(spans):
+            # A correction or a stream's completion: the register holds one verwerkingsactie
+            # per processing and its PATCH changes only bewaartermijn and vertrouwelijkheid,
+            # so what a later record adds (delivered fields, the real status) has no place
+            # there. The actie itself did happen; the later record is confirmed as kept.
+            self._ready = True
+            return
         processing = _only(spans, PROCESSING_SPAN)
         audit = _only(spans, AUDIT_SPAN)
         subject = _text(audit.attributes, attr.CALLER_SUBJECT)
@@ -151,6 +158,14 @@ class VerwerkingenloggingSink:
             _verwerkingsactiviteit(_text(processing.attributes, attr.PROCESSING_ACTIVITY_ID))
         )
         return {k: v for k, v in body.items() if v != ""}
+
+
+def _later_record(spans: Sequence[ReadableSpan]) -> bool:
+    """Only audit spans that each correct an earlier record of their processing."""
+    return bool(spans) and all(
+        span.name == AUDIT_SPAN and (span.attributes or {}).get(attr.CORRECTION_OF)
+        for span in spans
+    )
 
 
 def _only(spans: Sequence[ReadableSpan], name: str) -> ReadableSpan:

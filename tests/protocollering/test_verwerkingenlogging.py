@@ -473,3 +473,24 @@ async def test_an_afnemer_label_holding_a_bsn_is_refused_not_sent(sink, register
         await sink.write(spans(processing, AUDIT_ATTRIBUTES))
 
     assert route.call_count == 0
+
+
+async def test_a_later_record_of_a_processing_is_kept_without_a_second_actie(
+    sink, register
+) -> None:
+    # A stream's completion or a correction: audit spans only, each naming the record it
+    # follows. The register has no place for what they add, and one actie already exists.
+    route = register.post(ENDPOINT).mock(side_effect=created)
+    later = batch(CORRECTION_OF="00f067aa0ba902b7", STREAM="voltooid")[1:]
+
+    await sink.write(later)
+
+    assert route.call_count == 0
+    assert await sink.ready()
+
+
+async def test_an_audit_span_alone_that_corrects_nothing_is_still_refused(sink, register) -> None:
+    route = register.post(ENDPOINT).mock(side_effect=created)
+    with pytest.raises(SinkError, match="0 'klantbeeld opvragen' spans"):
+        await sink.write(batch()[1:])
+    assert route.call_count == 0
