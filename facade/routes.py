@@ -211,7 +211,10 @@ async def _answer(
         result = await unless_client_goes(request, build)
     processing.consulted(result.bronnen)
     if result.toestemming is not None:
-        processing.consent(result.toestemming.url, result.toestemming.uitbreiding)
+        widened = result.plan.doel if result.plan is not None else doel
+        processing.consent(
+            result.toestemming.url, result.toestemming.uitbreiding, categorieen(widened)
+        )
     missing = sorted(
         {b["soort"] for b in result.bronnen if b["status"] in ("fout", "timeout")} & doel.verplicht
     )

@@ -36,6 +36,7 @@ from facade.protocollering.trail import Processing
 from facade.registers import Register
 from facade.state import AppState
 from facade.view import Bron
+from policies.categorieen import categorieen
 from policies.plan import Plan
 from policies.projection import delivered_paths
 from policies.viewpaths import REFERENCES
@@ -397,7 +398,7 @@ async def prepare(
         )
     progress.plan, consent = state.service.effective(plan, progress.outcomes)
     if consent is not None:
-        processing.consent(consent.url, consent.uitbreiding)
+        processing.consent(consent.url, consent.uitbreiding, categorieen(progress.plan.doel))
     processing.streamed(progress.plan.velden)
     ping = float(getattr(request.app.state, PING_SETTING, PING_SECONDS))
     return KlantbeeldStream(state, progress, processing, doel_id, ping)

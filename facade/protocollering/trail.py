@@ -153,8 +153,12 @@ class Processing:
             self._shown[a.CATEGORIEEN] = list(categorieen)
         self.span.set_attributes(self._shown)
 
-    def consent(self, url: str, uitbreiding: str) -> None:
-        """A registered consent widened the view: the record names it as the grondslag used."""
+    def consent(self, url: str, uitbreiding: str, categorieen: Sequence[str] = ()) -> None:
+        """A registered consent widened the view: the record names it as the grondslag used,
+        and the categories are the widened doel's (what the logboek's reader shows)."""
+        if categorieen:
+            self._shown[a.CATEGORIEEN] = list(categorieen)
+            self.span.set_attribute(a.CATEGORIEEN, list(categorieen))
         grondslag = self.audit.get(a.GRONDSLAG, "")
         self.audit.update(
             {

@@ -123,6 +123,9 @@ async def test_the_record_names_the_consent_as_the_grondslag_used(facade: Facade
     assert url in attributes[attr.GRONDSLAG]
     assert attributes[attr.GRONDSLAG].startswith("AVG art. 6 lid 1 sub c en e")
     assert any(p.startswith("zaken.") for p in attributes[attr.FIELDS])
+    processing = next(r for r in facade.sink.records() if r["record"] == "dataverwerking")
+    # What the resident's inzage will show: the widened doel's categories.
+    assert processing["attributes"][attr.CATEGORIEEN] == ["persoonsgegevens", "zaken"]
 
 
 async def test_an_expired_consent_gives_the_base_view_and_zaken_is_never_asked(

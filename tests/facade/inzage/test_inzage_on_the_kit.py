@@ -82,3 +82,16 @@ def test_the_register_holds_pseudonyms_afnemer_and_categories_never_the_bsn(
 def test_another_residents_lookups_are_not_hers(kit: RunningFacade) -> None:
     answer = kit.mijn_verwerkingen(zelf(kit, "999990019")).json()
     assert all(v["doel"]["naam"] != KCC_NAAM for v in answer["verwerkingen"])
+
+
+def test_a_balie_lookup_under_her_consent_is_listed_with_the_zaken_it_showed(
+    kit: RunningFacade,
+) -> None:
+    balie = kit.token("klantbeeld.burgerzaken", sub="balie-medewerker-7")
+    view = kit.klantbeeld(BSN_HOOFDPERSOON, doel="burgerzaken-balie", token=balie).json()
+    assert view["zaken"], "her consent (demo) widens the balie doel"
+
+    newest = kit.mijn_verwerkingen(zelf(kit)).json()["verwerkingen"]
+    balie_entry = next(v for v in newest if v["doel"]["naam"].startswith("Burgerzaken"))
+    assert balie_entry["afnemer"] == "Burgerzaken (balie)"
+    assert balie_entry["categorieen"] == ["persoonsgegevens", "zaken"]
