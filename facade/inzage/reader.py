@@ -21,6 +21,7 @@ from connectors.auth import ZgwJwtAuth
 from connectors.context import CallContext
 from facade.protocollering.verwerkingenlogging import (
     KVK_SOORT_OBJECT_ID,
+    OBJECTTYPE,
     PSEUDONYM_CHARS,
     SOORT_OBJECT_ID,
 )
@@ -39,7 +40,7 @@ def verwerkt_object(subject: Subject) -> dict[str, str]:
     """The subject as the Verwerkingenlogging sink names it (its `verwerkteObjecten`)."""
     base = KVK_SOORT_OBJECT_ID if subject.ondernemer else SOORT_OBJECT_ID
     return {
-        "objecttype": "onderneming" if subject.ondernemer else "persoon",
+        "objecttype": OBJECTTYPE,
         "soortObjectId": f"{base}:{subject.key_id}",
         "objectId": subject.pseudonym[:PSEUDONYM_CHARS],
     }

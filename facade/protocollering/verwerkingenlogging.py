@@ -41,6 +41,7 @@ KVK_SOORT_OBJECT_ID = "KvK-nummer-pseudoniem"  # an ondernemer: HMAC("KVK:"+kvkN
 # klantbeeld holds BRP data. A municipality with a shorter selectielijst-term
 # configures it; the register may also take it from the verwerkingsactiviteit.
 DEFAULT_BEWAARTERMIJN = "P20Y"
+OBJECTTYPE = "persoon"  # the write and inzage specs' enum holds nothing else
 
 MAX_STRING = 242  # every string field in the spec
 MAX_IDENTIFICATOR = 40  # `gebruiker`, `objectId`
@@ -213,7 +214,9 @@ def _verwerkte_objecten(
     base = KVK_SOORT_OBJECT_ID if ondernemer else SOORT_OBJECT_ID
     soort = f"{base}:{key_id}" if key_id else base
     verwerkt: dict[str, Any] = {
-        "objecttype": "onderneming" if ondernemer else "persoon",
+        # The spec's only objecttype: a business is a (niet-natuurlijk) persoon too; what
+        # kind of number the pseudonym stands for is in `soortObjectId`.
+        "objecttype": OBJECTTYPE,
         "soortObjectId": _cut(soort, MAX_STRING),
         "objectId": pseudonym[:PSEUDONYM_CHARS],
     }

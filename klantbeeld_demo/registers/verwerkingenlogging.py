@@ -41,9 +41,8 @@ REQUIRED = ("objecttype", "soortObjectId", "objectId", "beginDatum", "eindDatum"
 _ALLOWED = frozenset({*REQUIRED, "verwerkingsactiviteitId", "page"})
 # Left out of the inzage's `verwerkingsactie` (VerwerkingsactieBeperkt).
 _NOT_FOR_THE_RESIDENT = frozenset({"systeem", "gebruiker", "gegevensbron"})
-# The spec's enum says "persoon" only; the façade's sink writes an ondernemer as
-# "onderneming" (facade/protocollering/verwerkingenlogging.py). The demo accepts both.
-_OBJECTTYPEN = frozenset({"persoon", "onderneming"})
+# The specs' enum says "persoon" only (an ondernemer too: `soortObjectId` tells them apart).
+_OBJECTTYPEN = frozenset({"persoon"})
 
 
 class VerwerkingenloggingHandlers:

@@ -494,3 +494,12 @@ async def test_an_audit_span_alone_that_corrects_nothing_is_still_refused(sink, 
     with pytest.raises(SinkError, match="0 'klantbeeld opvragen' spans"):
         await sink.write(batch()[1:])
     assert route.call_count == 0
+
+
+async def test_an_ondernemer_is_a_persoon_object_named_by_its_kvk_pseudonym(sink, register) -> None:
+    # The spec's enum for objecttype is ["persoon"]: anything else is a 400 from a real log.
+    route = register.post(ENDPOINT).mock(side_effect=created)
+    await sink.write(batch(DATA_SUBJECT_ID_TYPE="KvK-nummer"))
+    [verwerkt] = sent(route)["verwerkteObjecten"]
+    assert verwerkt["objecttype"] == "persoon"
+    assert verwerkt["soortObjectId"].startswith("KvK-nummer-pseudoniem:")

@@ -517,7 +517,7 @@ async def test_an_ondernemers_inzage_asks_for_the_business_under_its_kvk_pseudon
         "KvK-nummer-pseudoniem:demo-2026",
         "KvK-nummer-pseudoniem:demo-2025",
     ]
-    assert {q["objecttype"] for q in asked} == {"onderneming"}
+    assert {q["objecttype"] for q in asked} == {"persoon"}  # the spec's only value
     assert "12345678" not in str(asked)
     assert zgw_claims(route.calls.last.request)["user_id"] == "BedrijfZelf"
     [processing] = inzage_records(facade)
