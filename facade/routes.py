@@ -400,6 +400,7 @@ ROOT_LINKS = {
     "openapi": "/api/v1/openapi.json",
     "klantbeeld": "/api/v1/klantbeeld",
     "doelen": "/api/v1/doelen",
+    "mijnVerwerkingen": "/api/v1/mijn-verwerkingen",
     "gezondheid": "/healthz",
     "gereedheid": "/readyz",
 }

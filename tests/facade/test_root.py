@@ -50,6 +50,7 @@ async def test_productie_answers_root_with_links_to_what_exists() -> None:
             "openapi": 200,
             "klantbeeld": 405,
             "doelen": 401,
+            "mijnVerwerkingen": 401,
             "gezondheid": 200,
         }
 
