@@ -25,7 +25,7 @@ from connectors.records import Persoon
 from vocabulary.identifiers import BURGERSERVICENUMMER
 from vocabulary.kinds import Contribution, Filters, SourceKind, SourceQuery, Wiring
 from vocabulary.paths import minimal
-from vocabulary.records import KLANT_CONTACTGEGEVENS
+from vocabulary.records import KLANT_NIET_UIT_BRP
 
 # The BRP adds these itself whenever they apply; asking for them is a 400.
 AUTOMATIC_FIELDS = frozenset(
@@ -154,7 +154,7 @@ def fields_for(velden: Iterable[str], klant_filters: Filters) -> tuple[str, ...]
         if section != "klant" or not field:
             continue
         head, _, rest = field.partition(".")
-        if head in AUTOMATIC_FIELDS or head in KLANT_CONTACTGEGEVENS:
+        if head in AUTOMATIC_FIELDS or head in KLANT_NIET_UIT_BRP:
             continue
         if domestic_only and head in _DOMESTIC_ONLY:
             field = _DOMESTIC_ONLY[head] + (f".{rest}" if rest else "")
@@ -199,7 +199,7 @@ SOURCE = SourceKind(
     identifiers=frozenset({BURGERSERVICENUMMER}),
     # Everything under `klant` but the contact details the person gave the municipality.
     paths=("klant",),
-    except_paths=tuple(f"klant.{name}" for name in KLANT_CONTACTGEGEVENS),
+    except_paths=tuple(f"klant.{name}" for name in KLANT_NIET_UIT_BRP),
     config_keys={"origin_oin": None, "brp_headers": {}},
     check=_check,
     asks=lambda velden, filters: bool(fields_for(velden, filters.get("klant", {}))),

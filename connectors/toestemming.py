@@ -13,6 +13,10 @@ person, another doel or an uitbreiding the doel does not define is ignored, and
 validity is decided locally on `geldigVanaf` ≤ now < `geldigTot` (RFC 3339). No
 valid consent, an expired one or one for another doel: `niet-gevonden`, not told
 apart, so `bronnen` says nothing about consents the caller may not use.
+
+A self-service doel may also list the person's own consents (`klant.toestemmingen`,
+`bronnen` naming `toestemming`): then every consent about this BSN is read, any
+doel, valid or not, newest first.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from connectors.errors import UpstreamError
 from connectors.http import Upstream
 from vocabulary.identifiers import BURGERSERVICENUMMER
 from vocabulary.kinds import Contribution, SourceKind, SourceQuery, Wiring
+from vocabulary.records import KLANT_TOESTEMMINGEN, Toestemming
 
 SEARCH_PATH = "objects/search"
 PAGE_SIZE = 100  # one person's consents for one doel: a handful
@@ -55,6 +60,8 @@ class ToestemmingSource:
         self.objecttype = objecttype
 
     async def fetch(self, query: SourceQuery, ctx: CallContext) -> Contribution | None:
+        if query.wants(f"klant.{KLANT_TOESTEMMINGEN}"):
+            return await self._own(query, ctx)
         bsn = query.subject.value
         doel = str(query.opties[DOEL])
         known = frozenset(query.opties[UITBREIDINGEN])
@@ -64,6 +71,50 @@ class ToestemmingSource:
             # `value` may hold neither "__" nor ",": a BSN and a doel id never do.
             "data_attrs": f"bsn__exact__{bsn},doel__exact__{doel}",
         }
+        results = await self._search(body, ctx)
+        valid = [
+            found
+            for obj in results
+            if (found := _valid(obj, bsn=bsn, doel=doel, known=known, now=now)) is not None
+        ]
+        if not valid:
+            return None
+        # Of two valid consents, the one that lasts longest: the record names one.
+        chosen = max(valid, key=lambda t: t.geldig_tot)
+        return Contribution(resultaat=chosen)
+
+    async def _own(self, query: SourceQuery, ctx: CallContext) -> Contribution | None:
+        """Every consent the person registered (a self-service doel lists them)."""
+        bsn = query.subject.value
+        body = {"type": self.objecttype, "data_attrs": f"bsn__exact__{bsn}"}
+        found: list[Toestemming] = []
+        for obj in await self._search(body, ctx):
+            data = obj.get("record", {}).get("data") if isinstance(obj, dict) else None
+            if not isinstance(data, dict) or data.get("bsn") != bsn:
+                continue  # never another person's consent
+            vanaf, tot = _moment(data.get("geldigVanaf")), _moment(data.get("geldigTot"))
+            if (
+                vanaf is None
+                or tot is None
+                or not all(isinstance(data.get(k), str) for k in ("doel", "uitbreiding"))
+            ):
+                continue
+            kanaal = data.get("kanaal")
+            found.append(
+                Toestemming(
+                    doel=data["doel"],
+                    uitbreiding=data["uitbreiding"],
+                    geldigVanaf=vanaf.isoformat(),
+                    geldigTot=tot.isoformat(),
+                    kanaal=kanaal if isinstance(kanaal, str) else None,
+                )
+            )
+        if not found:
+            return None
+        found.sort(key=lambda t: t["geldigVanaf"], reverse=True)
+        return Contribution(toestemmingen=found)
+
+    async def _search(self, body: dict[str, Any], ctx: CallContext) -> list[Any]:
         answer = await self.upstream.request_json(
             "POST",
             SEARCH_PATH,
@@ -75,16 +126,7 @@ class ToestemmingSource:
         )
         if not isinstance(answer, dict) or not isinstance(answer.get("results"), list):
             raise UpstreamError(_SHAPE, code="ongeldige-vorm")
-        valid = [
-            found
-            for obj in answer["results"]
-            if (found := _valid(obj, bsn=bsn, doel=doel, known=known, now=now)) is not None
-        ]
-        if not valid:
-            return None
-        # Of two valid consents, the one that lasts longest: the record names one.
-        chosen = max(valid, key=lambda t: t.geldig_tot)
-        return Contribution(resultaat=chosen)
+        return answer["results"]
 
 
 def _valid(
@@ -131,6 +173,8 @@ SOURCE = SourceKind(
     label="Toestemmingen",
     connect=_connect,
     identifiers=frozenset({BURGERSERVICENUMMER}),
-    # Fills no view path: a doel never names it; a doel with [toestemming.*] asks it.
+    # A self-service doel may list the person's own consents; a doel with
+    # [toestemming.*] asks it for a valid consent without naming it in bronnen.
+    paths=(f"klant.{KLANT_TOESTEMMINGEN}",),
     config_keys={"objecttype": None},
 )

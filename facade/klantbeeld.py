@@ -116,7 +116,7 @@ class KlantbeeldService:
 
     def _call(self, plan: Plan, register: Register, subject: Subject) -> Call:
         needs = register.kind.ondernemer_needs if subject.is_ondernemer else ()
-        if register.soort == toestemming.SOURCE.soort:
+        if register.soort == toestemming.SOURCE.soort and not plan.calls(register.soort):
             opties = {
                 toestemming.DOEL: plan.doel.id,
                 toestemming.UITBREIDINGEN: tuple(plan.toestemmingen),
@@ -166,7 +166,8 @@ class KlantbeeldService:
         if "klant" in sections:
             persoon = next((c.persoon for c in found if c.persoon is not None), None)
             gegevens = [g for c in found for g in c.contactgegevens]
-            klant = klant_section(persoon, gegevens)
+            eigen = [t for c in found for t in c.toestemmingen]
+            klant = klant_section(persoon, gegevens, eigen)
             if klant is not None:
                 klant = project(klant_filtered(klant, doel.klant), tree.get("klant"))
             view["klant"] = klant

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from typing import Any, NotRequired, TypedDict
 
 from vocabulary.enums import BronStatus
-from vocabulary.records import Contactgegevens, Contactmoment, Persoon
+from vocabulary.records import Contactgegevens, Contactmoment, Persoon, Toestemming
 
 
 class BronProbleem(TypedDict):
@@ -36,7 +36,9 @@ class Bron(TypedDict):
 
 
 def klant_section(
-    persoon: Persoon | None, contactgegevens: list[Contactgegevens]
+    persoon: Persoon | None,
+    contactgegevens: list[Contactgegevens],
+    toestemmingen: list[Toestemming] | None = None,
 ) -> dict[str, Any] | None:
     """BRP data with the contact details the person gave; None when nobody knows them.
 
@@ -45,9 +47,11 @@ def klant_section(
     (Klantinteracties: it knows which address is the standard one), each naming
     its `bron`.
     """
-    if persoon is None and not contactgegevens:
+    if persoon is None and not contactgegevens and not toestemmingen:
         return None
     klant: dict[str, Any] = dict(persoon or {})
+    if toestemmingen:
+        klant["toestemmingen"] = [dict(t) for t in toestemmingen]
     emails: dict[str, dict[str, Any]] = {}
     phones: dict[str, dict[str, Any]] = {}
     for gegevens in contactgegevens:

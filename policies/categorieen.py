@@ -16,11 +16,14 @@ BEDRIJFSGEGEVENS = "bedrijfsgegevens"  # an ondernemer's klant: the Handelsregis
 CONTACTGEGEVENS = "contactgegevens"
 ZAKEN = "zaken"
 CONTACTHISTORIE = "contacthistorie"
+TOESTEMMINGEN = "toestemmingen"  # the person's own registered consents
 # The inzage itself delivers no view section: it shows the resident's own records.
 VERWERKINGEN = "verwerkingen"
 
 # The fixed order the categories are listed in.
-ORDER = (PERSOONSGEGEVENS, BEDRIJFSGEGEVENS, CONTACTGEGEVENS, ZAKEN, CONTACTHISTORIE)
+ORDER = (
+    PERSOONSGEGEVENS, BEDRIJFSGEGEVENS, CONTACTGEGEVENS, TOESTEMMINGEN, ZAKEN, CONTACTHISTORIE,
+)  # fmt: skip
 _SECTIONS = {"zaken": ZAKEN, "contactmomenten": CONTACTHISTORIE}
 
 
@@ -37,4 +40,6 @@ def _category(path: str, *, ondernemer: bool) -> str:
         return _SECTIONS[section]
     if any(path == contact or path.startswith(contact + ".") for contact in KLANT_CONTACT_PATHS):
         return CONTACTGEGEVENS
+    if path == "klant.toestemmingen" or path.startswith("klant.toestemmingen."):
+        return TOESTEMMINGEN
     return BEDRIJFSGEGEVENS if ondernemer else PERSOONSGEGEVENS

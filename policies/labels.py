@@ -58,6 +58,12 @@ PADEN: dict[str, str] = {
     "klant.telefoonnummers.isStandaard": "Telefoonnummer: het standaardnummer",
     "klant.voorkeurstaal": "Voorkeurstaal",
     "klant.indicatieGeheimhouding": "Geheimhouding contactgegevens (klantregister)",
+    "klant.toestemmingen": "Eigen toestemmingen (toestemmingenregister)",
+    "klant.toestemmingen.doel": "Toestemming: voor welk doel",
+    "klant.toestemmingen.uitbreiding": "Toestemming: wat het doel erbij mag zien",
+    "klant.toestemmingen.geldigVanaf": "Toestemming: geldig vanaf",
+    "klant.toestemmingen.geldigTot": "Toestemming: geldig tot",
+    "klant.toestemmingen.kanaal": "Toestemming: gegeven via",
     # Ondernemer (KvK Handelsregister).
     "klant.kvkNummer": "KvK-nummer",
     "klant.statutaireNaam": "Statutaire naam",

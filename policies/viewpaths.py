@@ -36,6 +36,17 @@ KLANT_CONTACT: Tree = {
     "indicatieGeheimhouding": None,
 }
 
+# The person's own consents (a self-service doel lists them; connectors/toestemming.py).
+KLANT_TOESTEMMINGEN: Tree = {
+    "toestemmingen": {
+        "doel": None,
+        "uitbreiding": None,
+        "geldigVanaf": None,
+        "geldigTot": None,
+        "kanaal": None,
+    }
+}
+
 ZAAK: Tree = {
     "bron": None,
     "uuid": None,
@@ -79,7 +90,7 @@ CONTACTMOMENT: Tree = {
 }
 
 VIEW: Tree = {
-    "klant": {**BRP_PERSOON, **KLANT_CONTACT},
+    "klant": {**BRP_PERSOON, **KLANT_CONTACT, **KLANT_TOESTEMMINGEN},
     "zaken": ZAAK,
     "contactmomenten": CONTACTMOMENT,
 }

@@ -18,7 +18,7 @@ from typing import Any, Protocol
 from vocabulary.enums import BronStatus
 from vocabulary.identifiers import IdentifierType, Subject
 from vocabulary.paths import covers
-from vocabulary.records import Contactgegevens, Contactmoment, Persoon, Zaak
+from vocabulary.records import Contactgegevens, Contactmoment, Persoon, Toestemming, Zaak
 
 Paths = frozenset[str]
 Filters = Mapping[str, Any]
@@ -63,6 +63,7 @@ class Contribution:
     contactgegevens: list[Contactgegevens] = field(default_factory=list)
     zaken: list[Zaak] = field(default_factory=list)
     contactmomenten: list[Contactmoment] = field(default_factory=list)
+    toestemmingen: list[Toestemming] = field(default_factory=list)
     afgekapt: bool = False
     resultaat: Any = None
 

@@ -148,3 +148,17 @@ KLANT_CONTACTGEGEVENS: tuple[str, ...] = (
     "voorkeurstaal",
     "indicatieGeheimhouding",
 )
+# The person's own registered consents (the consent register, connectors/toestemming.py).
+KLANT_TOESTEMMINGEN = "toestemmingen"
+# Every klant field the BRP is not asked for.
+KLANT_NIET_UIT_BRP: tuple[str, ...] = (*KLANT_CONTACTGEGEVENS, KLANT_TOESTEMMINGEN)
+
+
+class Toestemming(TypedDict):
+    """One consent the person registered, as the person's own view lists it."""
+
+    doel: str
+    uitbreiding: str
+    geldigVanaf: str
+    geldigTot: str
+    kanaal: str | None

@@ -142,3 +142,22 @@ async def test_an_answer_of_another_shape_is_a_register_fault() -> None:
     with pytest.raises(UpstreamError) as info:
         await ToestemmingSource(upstream, OBJECTTYPE).fetch(query, CTX)
     assert info.value.code == "ongeldige-vorm"
+
+
+async def test_the_own_consents_are_every_consent_about_this_person_and_no_other() -> None:
+    router = mock_router()
+    route = router.post(f"{OBJECTS}/objects/search").mock(
+        return_value=page(
+            consent(1, doel="kcc"),
+            consent(2, bsn=OTHER_BSN),
+            consent(3, tot="2026-05-01T00:00:00+02:00"),  # expired: still hers, still listed
+        )
+    )
+    upstream = Upstream(
+        naam="objecten", base_url=OBJECTS, transport=transport_for(router), auth=TokenAuth("t")
+    )
+    query = SourceQuery(Subject(BURGERSERVICENUMMER, BSN), frozenset({"klant.toestemmingen"}))
+    contribution = await ToestemmingSource(upstream, OBJECTTYPE).fetch(query, CTX)
+    assert contribution is not None
+    assert [t["doel"] for t in contribution.toestemmingen] == ["kcc", "balie"]
+    assert json.loads(route.calls.last.request.content)["data_attrs"] == f"bsn__exact__{BSN}"

@@ -215,3 +215,41 @@ async def test_the_stream_waits_for_the_consent_and_records_the_wider_fields(
     )
     assert any(p.startswith("zaken") for p in first[attr.ALLOWED])
     assert first[attr.TOESTEMMING].endswith("0b6f3c1e-2a4d-4f5b-8c6d-7e8f9a0b1c2d")
+
+
+def zelf_token(bsn: str) -> str:
+    return caller_token("klantbeeld.zelfbediening", bsn=bsn, sub="digid-sessie")
+
+
+async def test_her_own_portal_lists_the_consents_she_gave(facade: Facade) -> None:
+    response = await facade.klantbeeld(
+        BSN_HOOFDPERSOON, doel="mijn-gegevens", token=zelf_token(BSN_HOOFDPERSOON)
+    )
+    assert response.status_code == 200, response.text
+    [eigen] = response.json()["klant"]["toestemmingen"]
+    assert eigen["doel"] == BALIE and eigen["uitbreiding"] == "wmo-zaken"
+    assert eigen["kanaal"] == "balie"
+    assert dt.datetime.fromisoformat(eigen["geldigTot"]) == midnight(
+        DEMO_TODAY + dt.timedelta(days=1)
+    )
+    search = next(c for c in facade.calls if c.path == SEARCH)
+    assert json.loads(search.body)["data_attrs"] == f"bsn__exact__{BSN_HOOFDPERSOON}"
+
+
+async def test_an_expired_consent_is_listed_too_the_resident_sees_what_was_given(
+    facade: Facade,
+) -> None:
+    view = (
+        await facade.klantbeeld(BSN_PARTNER, doel="mijn-gegevens", token=zelf_token(BSN_PARTNER))
+    ).json()
+    [eigen] = view["klant"]["toestemmingen"]
+    assert dt.datetime.fromisoformat(eigen["geldigTot"]) == midnight(
+        DEMO_TODAY - dt.timedelta(days=1)
+    )
+
+
+async def test_no_staff_doel_sees_the_consents_themselves(facade: Facade) -> None:
+    view = (await facade.klantbeeld(BSN_HOOFDPERSOON, doel=BALIE, token=balie_token())).json()
+    assert "toestemmingen" not in view["klant"]
+    kcc = (await facade.klantbeeld(BSN_HOOFDPERSOON)).json()
+    assert "toestemmingen" not in kcc["klant"]

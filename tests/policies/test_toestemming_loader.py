@@ -140,9 +140,12 @@ def test_a_self_service_doel_has_no_uitbreidingen(tmp_path: Path) -> None:
     assert "a consent widens what an employee sees" in message
 
 
-def test_the_consent_register_is_no_bron_a_doel_can_name(tmp_path: Path) -> None:
-    message = refusal(tmp_path, BASE.replace('["brp"]', '["brp", "toestemming"]'))
-    assert "unknown ['toestemming']" in message
+def test_a_doel_lists_the_persons_own_consents_only_through_the_consent_register(
+    tmp_path: Path,
+) -> None:
+    doel = BASE.replace('klant = ["naam.volledigeNaam"]', 'klant = ["toestemmingen"]')
+    message = refusal(tmp_path, doel)
+    assert "'toestemmingen' needs one of the bronnen ['toestemming']" in message
 
 
 def test_the_review_says_per_doel_what_a_consent_adds() -> None:
