@@ -386,7 +386,10 @@ async def prepare(
     except BaseException:
         await progress.cancel()
         raise
-    answered = progress.service.bronnen(progress.outcomes, required)
+    # The consent register is waited for, never required: its failure is the base view.
+    answered = progress.service.bronnen(
+        progress.outcomes, [r for r in required if r.soort in verplicht]
+    )
     processing.consulted(progress.bronnen_so_far())
     missing = sorted({b["soort"] for b in answered if b["status"] in ("fout", "timeout")})
     if missing:

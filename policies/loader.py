@@ -303,6 +303,7 @@ def _toestemmingen(
         merged_velden: dict[str, Any] = {
             section: sorted(set(_listed(base_velden.get(section))) | set(_listed(entries)))
             for section, entries in {**base_velden, **extra_velden}.items()
+            if section != "ondernemer"  # a consent is a person's; the ondernemer paths stay out
         }
         for section, entries in extra_velden.items():
             if not isinstance(entries, list):

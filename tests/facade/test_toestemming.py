@@ -253,3 +253,15 @@ async def test_no_staff_doel_sees_the_consents_themselves(facade: Facade) -> Non
     assert "toestemmingen" not in view["klant"]
     kcc = (await facade.klantbeeld(BSN_HOOFDPERSOON)).json()
     assert "toestemmingen" not in kcc["klant"]
+
+
+async def test_a_stream_with_the_consent_register_down_is_the_base_view_not_a_503(
+    facade: Facade,
+) -> None:
+    facade.registers.state.faults.set("objecten", Fault.http_status(503))
+    done = await run(facade, doel=BALIE, token=balie_token())
+    assert done.status == 200
+    events = parse(done.body)
+    assert [e["event"] for e in events] == ["klant", "verwerking"]
+    toestemming = [b for b in events[-1]["data"]["bronnen"] if b["soort"] == "toestemming"]
+    assert [b["status"] for b in toestemming] == ["fout"]

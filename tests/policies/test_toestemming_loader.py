@@ -176,3 +176,19 @@ def test_the_published_consent_schema_names_the_fields_the_connector_reads() -> 
         "bsn", "doel", "uitbreiding", "geldigVanaf", "geldigTot", "kanaal",
     }  # fmt: skip
     assert schema["properties"]["geldigTot"]["format"] == "date-time"
+
+
+def test_a_doel_for_ondernemers_too_may_have_an_uitbreiding_for_persons(tmp_path: Path) -> None:
+    doel = (
+        BASE.replace('bronnen = ["brp"]', 'bronnen = ["brp", "handelsregister"]')
+        + """
+[velden.ondernemer]
+klant = ["naam"]
+"""
+        + UITBREIDING
+    )
+    loaded = load_policies(*write_policy(tmp_path, doel), KINDS).doelen["test-doel"]
+    assert loaded.ondernemer is not None
+    [uitbreiding] = loaded.toestemmingen
+    assert uitbreiding.doel.ondernemer is None
+    assert "zaken.identificatie" in uitbreiding.doel.velden
