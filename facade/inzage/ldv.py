@@ -52,7 +52,7 @@ class LdvReader:
             found = [
                 record
                 for activity in await self._post(body)
-                if (record := _as_record(activity)) is not None
+                if (record := _as_record(activity, subject.pseudonym)) is not None
             ]
             room = cap - len(records)
             records.extend(found[: max(room, 0)])
@@ -80,8 +80,9 @@ class LdvReader:
         return activities
 
 
-def _as_record(activity: object) -> dict[str, Any] | None:
-    """A façade span as a Verwerkingenlogging-shaped record; anything else: None."""
+def _as_record(activity: object, pseudonym: str) -> dict[str, Any] | None:
+    """A façade span about this pseudonym as a Verwerkingenlogging-shaped record; anything
+    else (another subject's span: the logboek's filter is not trusted) None."""
     if not isinstance(activity, Mapping) or activity.get("name") not in (
         PROCESSING_SPAN,
         PERSON_SPAN,
@@ -89,6 +90,8 @@ def _as_record(activity: object) -> dict[str, Any] | None:
         return None
     attributes = activity.get("attributes")
     attributes = attributes if isinstance(attributes, Mapping) else {}
+    if attributes.get(attr.DATA_SUBJECT_ID) != pseudonym:
+        return None
     start = activity.get("startTime")
     if not isinstance(start, int):
         return None

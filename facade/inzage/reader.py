@@ -72,6 +72,13 @@ class InzageReader(Protocol):
     async def aclose(self) -> None: ...
 
 
+def _about(record: object, subject: Subject) -> bool:
+    wanted = verwerkt_object(subject)
+    return isinstance(record, dict) and all(
+        record.get(key) == wanted[key] for key in ("soortObjectId", "objectId")
+    )
+
+
 class VerwerkingenloggingReader:
     def __init__(self, base_url: str, client: httpx.AsyncClient, auth: ZgwJwtAuth) -> None:
         self._url = base_url.rstrip("/") + "/verwerkte-objecten"
@@ -103,9 +110,11 @@ class VerwerkingenloggingReader:
                 results = page.get("results")
                 if not isinstance(results, list):
                     raise LogboekUnavailable("the logboek's answer has no results list")
+                # The register's filter is not trusted: only this subject's own records.
+                own = [r for r in results if _about(r, subject)]
                 room = cap - len(records)
-                records.extend(r for r in results[:room] if isinstance(r, dict))
-                afgekapt = afgekapt or len(results) > room
+                records.extend(own[:room])
+                afgekapt = afgekapt or len(own) > room
                 url, query = self._next(page.get("next")), None
         return Found(records, afgekapt)
 

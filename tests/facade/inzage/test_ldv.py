@@ -47,7 +47,11 @@ def span(name: str, span_id: str, start_ms: int, **attributes: Any) -> dict[str,
         "name": name,
         "startTime": start_ms,
         "endTime": start_ms + 120,
-        "attributes": {"dpl.core.processing_activity_id": KCC, **attributes},
+        "attributes": {
+            "dpl.core.processing_activity_id": KCC,
+            "dpl.core.data_subject_id": Pseudonymizer(DEMO_KEY).pseudonym(BSN),
+            **attributes,
+        },
     }
 
 
@@ -119,3 +123,23 @@ async def test_a_failing_ldv_logboek_is_503(facade: Facade) -> None:
 
 def test_check_config_says_the_ldv_reader_is_unverified() -> None:
     assert any("unverified" in w for w in inzage_warnings(settings()))
+
+
+async def test_a_span_about_another_subject_is_never_listed(facade: Facade) -> None:
+    other = Pseudonymizer(DEMO_KEY).pseudonym("999990068")
+    answer = {
+        "processingActivities": [
+            span("klantbeeld opvragen", "b7ad6b7169203331", 1_751_364_000_000,
+                 **{"dpl.core.data_subject_id": other}),
+        ]
+    }  # fmt: skip
+    with respx.mock(assert_all_mocked=True) as logboek:
+        logboek.post(f"{LDV}/processing-activities").mock(
+            return_value=httpx.Response(200, json=answer)
+        )
+        token = caller_token("klantbeeld.zelfbediening", bsn=BSN)
+        response = await facade.client.get(
+            "/api/v1/mijn-verwerkingen", headers={"Authorization": f"Bearer {token}"}
+        )
+    assert response.status_code == 200, response.text
+    assert response.json()["verwerkingen"] == []

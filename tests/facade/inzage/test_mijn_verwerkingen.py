@@ -34,6 +34,11 @@ OLD_KEY = PseudonymKeySettings(
 )
 
 
+CURRENT_KEY = PseudonymKeySettings(
+    key_id="demo-2026", secret="demo-pseudoniemsleutel-alleen-voor-de-demo-niet-voor-productie"
+)
+
+
 def zelf(bsn: str = BSN) -> str:
     return caller_token("klantbeeld.zelfbediening", bsn=bsn, sub="digid-burger")
 
@@ -49,14 +54,17 @@ def record(
     activiteit: str = KCC,
     naam: str = KCC_NAAM,
     afnemer: str = "Klantcontactcentrum (KCC)",
+    key: PseudonymKeySettings = CURRENT_KEY,
+    bsn: str = BSN,
 ) -> dict[str, Any]:
-    """A VerwerktObjectUitgebreid as the inzage API returns it (verwerkingsactie beperkt)."""
+    """A VerwerktObjectUitgebreid as the inzage API returns it (verwerkingsactie beperkt),
+    about `bsn` under `key`."""
     return {
         "url": f"http://registers/verwerkingenlogging/api/v1/verwerkte-objecten/{actie_id}",
         "verwerktObjectId": actie_id,
         "objecttype": "persoon",
-        "soortObjectId": "BSN-pseudoniem:demo-2026",
-        "objectId": "0" * 32,
+        "soortObjectId": f"BSN-pseudoniem:{key.key_id}",
+        "objectId": pseudonym(key, bsn),
         "verwerkteSoortenGegevens": [{"soortGegeven": "persoonsgegevens"}],
         "verwerkingsactie": {
             "actieId": actie_id,
@@ -225,7 +233,7 @@ async def test_records_under_a_previous_pseudonym_key_are_found(
     def by_key(request: httpx.Request) -> httpx.Response:
         if request.url.params["soortObjectId"] == "BSN-pseudoniem:demo-2025":
             assert request.url.params["objectId"] == pseudonym(OLD_KEY)
-            return page([record("2025-03-01T10:00:00Z", actie_id="oud")])
+            return page([record("2025-03-01T10:00:00Z", actie_id="oud", key=OLD_KEY)])
         return page([record("2025-07-01T10:00:00Z", actie_id="nieuw")])
 
     logboek.get(INZAGE).mock(side_effect=by_key)
@@ -534,3 +542,19 @@ async def test_an_ondernemer_asking_for_another_kvk_nummer_is_403(
 
     assert response.status_code == 403
     assert route.call_count == 0
+
+
+async def test_a_record_about_someone_else_is_never_shown_whatever_the_register_sends(
+    facade: Facade, logboek: Any
+) -> None:
+    # A register (or a proxy) that ignores the objectId filter: the façade checks each record.
+    logboek.get(INZAGE).mock(
+        return_value=page(
+            [
+                record("2025-07-01T10:00:00Z", actie_id="hare"),
+                record("2025-07-02T10:00:00Z", actie_id="andere", bsn=OTHER_BSN),
+            ]
+        )
+    )
+    answer = (await inzage(facade, vanaf="2025-06-01", tot="2025-07-10")).json()
+    assert [v["tijdstip"][:10] for v in answer["verwerkingen"]] == ["2025-07-01"]
