@@ -337,7 +337,13 @@ async def test_every_status_of_the_inzage_is_produced_and_documented(
     path = "/api/v1/mijn-verwerkingen"
     with respx.mock(assert_all_called=False) as logboek:
         route = logboek.get(inzage)
-        route.mock(return_value=httpx.Response(200, json={"count": 1, "results": [record]}))
+
+        def about_the_asked_subject(request: httpx.Request) -> httpx.Response:
+            # A register that filters: its record is about the subject asked for.
+            asked = {k: request.url.params[k] for k in ("objecttype", "soortObjectId", "objectId")}
+            return httpx.Response(200, json={"count": 1, "results": [{**record, **asked}]})
+
+        route.mock(side_effect=about_the_asked_subject)
         responses = [
             await facade.client.get(path, headers=zelf),
             await facade.client.get(path, params={"pagina": "0"}, headers=zelf),
