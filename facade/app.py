@@ -86,7 +86,11 @@ def create_app(
         registers=registers,
         authenticator=CallerAuthenticator(settings.caller_auth),
         service=KlantbeeldService(
-            registers, total_budget_ms=settings.total_budget_ms, metrics=metrics, today=today
+            registers,
+            total_budget_ms=settings.total_budget_ms,
+            metrics=metrics,
+            today=today,
+            wall_clock=wall_clock,
         ),
         trail=trail,
         metrics=metrics,

@@ -31,8 +31,9 @@ def moment_on(today: Clock, now: Callable[[], datetime] = _utc_now) -> datetime:
     With the real calendar that is simply now; with a pinned demo day it is that day
     at this hour, so a consent the demo registered "for today" is valid all day.
     """
+    day = today()  # first: a wall clock read first could pass midnight before the calendar
     wall = now().astimezone(AMSTERDAM)
-    return datetime.combine(today(), wall.timetz())
+    return datetime.combine(day, wall.timetz())
 
 
 def fixed(day: date) -> Clock:

@@ -10,8 +10,10 @@ filters and projected through its allow-list.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from connectors import toestemming
@@ -55,11 +57,15 @@ class KlantbeeldService:
         total_budget_ms: int,
         today: Clock = today_in_amsterdam,
         metrics: Metrics | None = None,
+        wall_clock: Callable[[], float] = time.time,
     ) -> None:
+        """`today`: the calendar (the doelen's windows); `wall_clock` (seconds since the
+        epoch): the time of day a consent's validity is checked at, on that calendar."""
         self.registers = registers
         self.metrics = metrics or Metrics()
         self.total_budget = total_budget_ms / 1000
         self.today = today
+        self.wall_clock = wall_clock
 
     async def build(
         self, subject: str | Subject, plan: Plan, ctx: CallContext, arrived: float | None = None
@@ -120,7 +126,9 @@ class KlantbeeldService:
             opties = {
                 toestemming.DOEL: plan.doel.id,
                 toestemming.UITBREIDINGEN: tuple(plan.toestemmingen),
-                toestemming.NU: moment_on(self.today),
+                toestemming.NU: moment_on(
+                    self.today, lambda: datetime.fromtimestamp(self.wall_clock(), UTC)
+                ),
             }
             query = SourceQuery(subject, frozenset(), opties=opties)
             return Call(register, lambda inputs: query)

@@ -28,7 +28,7 @@ from klantbeeld_demo.registers.personen import (
 )
 from policies.viewpaths import ALWAYS_WITH_RECORD
 from tests.facade.test_streaming import parse, run
-from tests.harness import DEMO_TODAY, Facade, caller_token
+from tests.harness import DEMO_TODAY, Facade, caller_token, demo_settings, make_facade
 
 BALIE = "burgerzaken-balie"
 # What travels with every zaak whatever the doel (its bron, its secrecy flag).
@@ -265,3 +265,17 @@ async def test_a_stream_with_the_consent_register_down_is_the_base_view_not_a_50
     assert [e["event"] for e in events] == ["klant", "verwerking"]
     toestemming = [b for b in events[-1]["data"]["bronnen"] if b["soort"] == "toestemming"]
     assert [b["status"] for b in toestemming] == ["fout"]
+
+
+@pytest.mark.parametrize(("hour", "widened"), [(11, True), (13, False)])
+async def test_a_consent_for_this_morning_is_valid_until_noon_by_the_apps_wall_clock(
+    hour: int, widened: bool
+) -> None:
+    noon = dt.datetime.combine(DEMO_TODAY, dt.time(12, 0), tzinfo=AMSTERDAM)
+    at = dt.datetime.combine(DEMO_TODAY, dt.time(hour, 0), tzinfo=AMSTERDAM).timestamp()
+    async for facade in make_facade(demo_settings(), wall_clock=lambda: at):
+        ochtend = consent(BSN_HOOFDPERSOON)
+        ochtend.geldig_tot = noon
+        facade.registers.state.toestemmingen[:] = [ochtend]
+        view = (await facade.klantbeeld(BSN_HOOFDPERSOON, doel=BALIE, token=balie_token())).json()
+        assert ("zaken" in view) is widened
