@@ -371,6 +371,9 @@ def test_no_field_beyond_the_base_doel_leaves_without_a_valid_consent(
     if any(p.startswith("contactmomenten.") for p in wider):
         wider |= {"contactmomenten.datum", "contactmomenten.kanaal"}
     widened = replace(base, velden=tuple(sorted(minimal(wider))))
+    # The base doel names only the registers its own paths need: what a consent adds comes
+    # from registers the base never asks.
+    base = replace(base, bronnen=frozenset(_needed(base.velden)))
     doel = replace(base, toestemmingen=(Toestemming("meer", "Meer met toestemming.", widened),))
     router = router_for(world)
     search = router.post(f"{OBJECTS}/objects/search").mock(
@@ -394,6 +397,20 @@ def test_no_field_beyond_the_base_doel_leaves_without_a_valid_consent(
             assert not [p for p in asked if p.startswith("/zaken/")], state
         if "contactmomenten" not in sections:
             assert not [p for p in asked if p.startswith("/contactmomenten/")], state
+        if "klanten" not in base.bronnen:
+            assert not [p for p in asked if p.startswith("/klanten/")], state
     toestemming = [b["status"] for b in view["bronnen"] if b["soort"] == "toestemming"]
     expected = {"geldig": "ok", "register-fout": "fout"}.get(state, "niet-gevonden")
     assert toestemming == [expected]
+
+
+def _needed(velden: tuple[str, ...]) -> set[str]:
+    sections = {p.split(".", 1)[0] for p in velden}
+    needed = {"brp"}
+    if "zaken" in sections:
+        needed.add("zaken")
+    if "contactmomenten" in sections or any(
+        p.startswith(("klant.emailadressen", "klant.telefoonnummers")) for p in velden
+    ):
+        needed |= {"klanten", "contactmomenten"}
+    return needed
