@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from facade.clock import AMSTERDAM
+from facade.protocollering.verwerkingenlogging import TOESTEMMING_ACTIE_NAAM
 from policies.loader import PolicySet, activity_key
 from policies.model import Doel
 
@@ -59,8 +60,17 @@ def _entry(
         },
         "afnemer": afnemer if isinstance(afnemer, str) and afnemer else None,
         "categorieen": categorieen,
-        "grondslag": doel.grondslag if doel else None,
+        "grondslag": _grondslag(actie, doel),
     }
+
+
+def _grondslag(actie: Mapping[str, Any], doel: Doel | None) -> str | None:
+    """The doel's grondslag, and the person's consent where one widened the view."""
+    if doel is None:
+        return None
+    if actie.get("actieNaam") == TOESTEMMING_ACTIE_NAAM:
+        return f"{doel.grondslag}; en uw toestemming"
+    return doel.grondslag
 
 
 def _doel(actie: Mapping[str, Any], by_activity: Mapping[str, Doel]) -> Doel | None:

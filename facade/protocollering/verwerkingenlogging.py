@@ -29,6 +29,9 @@ from facade.protocollering import attributes as attr
 from facade.protocollering.sink import AUDIT_SPAN, PERSON_SPAN, PROCESSING_SPAN, SinkError
 
 ACTIE_NAAM = "Klantbeeld opvragen"
+# A klantbeeld a registered consent widened: the register has no field for the consent's
+# URL, so the actie says it, and the inzage (which returns actieNaam) shows it.
+TOESTEMMING_ACTIE_NAAM = "Klantbeeld opvragen met toestemming van de betrokkene"
 ZOEK_ACTIE_NAAM = "Personen zoeken"  # a search (klantbeeld.handeling = zoeken)
 # The soort of identifier in `objectId`: a truncated HMAC pseudonym of the BSN.
 # The spec leaves `soortObjectId` a free string (example "BSN", no enum), so
@@ -137,11 +140,7 @@ class VerwerkingenloggingSink:
         self, processing: ReadableSpan, audit: ReadableSpan, subject: str
     ) -> dict[str, Any]:
         body: dict[str, Any] = {
-            "actieNaam": (
-                ZOEK_ACTIE_NAAM
-                if (audit.attributes or {}).get(attr.HANDELING) == "zoeken"
-                else ACTIE_NAAM
-            ),
+            "actieNaam": _actie_naam(audit.attributes or {}),
             "verwerkingNaam": _cut(_text(audit.attributes, attr.DOEL_NAAM), MAX_STRING),
             # Who looked, as the access rule names it (never a person): the inzage shows it.
             "handelingNaam": _cut(_text(processing.attributes, attr.AFNEMER), MAX_STRING),
@@ -159,6 +158,12 @@ class VerwerkingenloggingSink:
             _verwerkingsactiviteit(_text(processing.attributes, attr.PROCESSING_ACTIVITY_ID))
         )
         return {k: v for k, v in body.items() if v != ""}
+
+
+def _actie_naam(audit: Mapping[str, Any]) -> str:
+    if audit.get(attr.HANDELING) == "zoeken":
+        return ZOEK_ACTIE_NAAM
+    return TOESTEMMING_ACTIE_NAAM if audit.get(attr.TOESTEMMING) else ACTIE_NAAM
 
 
 def _later_record(spans: Sequence[ReadableSpan]) -> bool:

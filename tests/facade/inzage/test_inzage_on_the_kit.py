@@ -95,3 +95,7 @@ def test_a_balie_lookup_under_her_consent_is_listed_with_the_zaken_it_showed(
     balie_entry = next(v for v in newest if v["doel"]["naam"].startswith("Burgerzaken"))
     assert balie_entry["afnemer"] == "Burgerzaken (balie)"
     assert balie_entry["categorieen"] == ["persoonsgegevens", "zaken"]
+    assert balie_entry["grondslag"].endswith("; en uw toestemming")
+    assert kit.verwerkingsacties()[-2]["actieNaam"] == (
+        "Klantbeeld opvragen met toestemming van de betrokkene"
+    )
