@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Awaitable, Callable, Coroutine, Iterator
+from collections.abc import Awaitable, Callable, Coroutine, Iterator, Sequence
 from dataclasses import replace
 from typing import Any, TypeVar
 
@@ -33,6 +33,7 @@ from facade.validation import KlantbeeldRequest, authorize, parse_request, read_
 from policies.access import afnemer_of, allowed_doelen
 from policies.categorieen import categorieen
 from policies.describe import doel_details, doel_summary
+from policies.model import Doel
 from policies.projection import delivered_paths
 
 log = logging.getLogger(__name__)
@@ -149,6 +150,29 @@ async def _klantbeeld(
     doel = verzoek.doel
     # An ondernemer is recorded as the business, a branch request too (its kvkNummer).
     processing.subject(verzoek.bsn or "", kvk_nummer=verzoek.kvk_nummer)
+    declare_doel(
+        processing,
+        state,
+        caller,
+        doel,
+        categorieen(doel, ondernemer=verzoek.kvk_nummer is not None),
+    )
+    processing.stated(gebruiker=verzoek.gebruiker, verwerking=verzoek.verwerking)
+    authorize(caller, verzoek, state.policies)
+    arrived = request.scope.get(ARRIVAL, asyncio.get_running_loop().time())
+    with admitted(state, request, "klantbeelden"):
+        return await _answer(request, state, caller, verzoek, processing, arrived)
+
+
+def declare_doel(
+    processing: Processing,
+    state: AppState,
+    caller: Caller,
+    doel: Doel,
+    soorten: Sequence[str],
+) -> None:
+    """The doel a processing runs under, on its record: what it is, why, who asked for it
+    (the afnemer of the access rule) and which categories of data it may deliver."""
     processing.activity(doel.verwerkingsactiviteit)
     processing.doel(
         doel_id=doel.id,
@@ -156,13 +180,8 @@ async def _klantbeeld(
         grondslag=doel.grondslag,
         beleidsversie=state.policies.versie,
         afnemer=afnemer_of(state.policies.toegang, caller.scopes, caller.rollen, doel.id),
-        categorieen=categorieen(doel, ondernemer=verzoek.kvk_nummer is not None),
+        categorieen=soorten,
     )
-    processing.stated(gebruiker=verzoek.gebruiker, verwerking=verzoek.verwerking)
-    authorize(caller, verzoek, state.policies)
-    arrived = request.scope.get(ARRIVAL, asyncio.get_running_loop().time())
-    with admitted(state, request, "klantbeelden"):
-        return await _answer(request, state, caller, verzoek, processing, arrived)
 
 
 @contextlib.contextmanager

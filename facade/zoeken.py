@@ -26,6 +26,7 @@ from facade.routes import (
     ViewResponse,
     admitted,
     authenticated,
+    declare_doel,
     measured,
     note_wait,
     recorded,
@@ -35,7 +36,6 @@ from facade.routes import (
 from facade.state import AppState
 from facade.validation import read_body
 from facade.zoekvraag import Zoekvraag, authorize_zoeken, parse_zoekvraag
-from policies.access import afnemer_of
 from policies.categorieen import PERSOONSGEGEVENS
 
 
@@ -71,16 +71,8 @@ async def _zoeken(
     vraag = parse_zoekvraag(raw, request, state.policies)
     doel = vraag.doel
     processing.search(vraag.vorm)
-    processing.activity(doel.verwerkingsactiviteit)
-    processing.doel(
-        doel_id=doel.id,
-        naam=doel.naam,
-        grondslag=doel.grondslag,
-        beleidsversie=state.policies.versie,
-        afnemer=afnemer_of(state.policies.toegang, caller.scopes, caller.rollen, doel.id),
-        # A candidate shows who the person is (name, birth date, address line), never more.
-        categorieen=(PERSOONSGEGEVENS,),
-    )
+    # A candidate shows who the person is (name, birth date, address line), never more.
+    declare_doel(processing, state, caller, doel, (PERSOONSGEGEVENS,))
     processing.stated(gebruiker=vraag.gebruiker, verwerking=vraag.verwerking)
     authorize_zoeken(caller, vraag, state.policies)
     if state.handles is None or not state.zoeker.kan_zoeken:

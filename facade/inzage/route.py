@@ -27,13 +27,14 @@ from facade.routes import (
     ViewResponse,
     admitted,
     authenticated,
+    declare_doel,
     measured,
     note_wait,
     recorded,
     without_tracestate,
 )
 from facade.state import AppState
-from policies.access import afnemer_of, allowed_doelen
+from policies.access import allowed_doelen
 from policies.categorieen import VERWERKINGEN
 from policies.model import Doel
 
@@ -61,15 +62,7 @@ async def _inzage(
     request: Request, state: AppState, caller: Caller, processing: Processing
 ) -> Response:
     doel, ondernemer = _zelfbediening_doel(state, caller)
-    processing.activity(doel.verwerkingsactiviteit)
-    processing.doel(
-        doel_id=doel.id,
-        naam=doel.naam,
-        grondslag=doel.grondslag,
-        beleidsversie=state.policies.versie,
-        afnemer=afnemer_of(state.policies.toegang, caller.scopes, caller.rollen, doel.id),
-        categorieen=(VERWERKINGEN,),
-    )
+    declare_doel(processing, state, caller, doel, (VERWERKINGEN,))
     _only_the_own_subject(request)
     vraag = parse_inzage(request.query_params, state.today())
     if ondernemer:
